@@ -1,0 +1,61 @@
+# jiuzhang-pipeline: JiuZhang3.0 from raw math text to a benchmark table, as one Snakemake DAG.
+#   snakemake                                   # tiny CPU default (config/config.yaml)
+#   snakemake --profile profiles/slurm --configfile config/paper/mistral-7b.yaml
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+# The tiny default applies only when no --configfile is given: a paper config is complete on its
+# own and must not inherit the tiny sources, models and benchmarks by Snakemake's config merge.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/prepare.smk"
+include: "rules/models.smk"
+include: "rules/synthesize.smk"
+include: "rules/corpus.smk"
+include: "rules/pack.smk"
+include: "rules/train.smk"
+include: "rules/evaluate.smk"
+include: "rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        get_final_outputs(),
+
+
+rule all_prompts:
+    input:
+        get_prompt_shards(),
+
+
+rule all_synth:
+    input:
+        get_synth_shards(),
+
+
+rule all_corpus:
+    input:
+        CORPUS,
+
+
+rule all_packed:
+    input:
+        packed_file("cot"),
+
+
+rule all_models:
+    input:
+        SYNTHESIZER_DIR,
+        TARGET_DIR,
+
+
+rule all_eval:
+    input:
+        get_eval_metrics(),

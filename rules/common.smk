@@ -1,0 +1,112 @@
+# Config validation, derived tables, wildcard constraints and input functions.
+import json
+
+from snakemake.utils import validate
+
+validate(config, schema="../config/schemas/config.schema.yaml")
+
+from jiuzhang.workflow import check_config
+
+check_config(config)
+
+SOURCES = sorted(config["sources"])
+SHARDS = [f"{i:05d}" for i in range(config["prepare"]["n_shards"])]
+LEVELS = ["college", "middle", "grade", "high", "amc8", "amc10", "amc12", "aime"]
+BASE_MODELS = config["models"]
+TARGET_NAME = config["target"]["name"]
+EVAL_MODELS = config["evaluation"]["models"]
+PTYPES = config["evaluation"]["prompt_types"]
+BENCHES = list(config["evaluation"]["benchmarks"])
+
+TOKENIZER_DIR = "results/models/tokenizer"
+SYNTHESIZER_DIR = "results/synthesizer/model"
+TARGET_DIR = f"results/train/{TARGET_NAME}/model"
+CORPUS = "results/corpus/cot/corpus.jsonl"
+TABLE_MD = "results/report/table.md"
+TABLE_CSV = "results/report/table.csv"
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+    shard=r"\d{5}",
+    model="|".join(sorted(set(BASE_MODELS) | set(EVAL_MODELS))),
+    ptype="|".join(PTYPES),
+    bench="|".join(BENCHES),
+    corpus="kd|cot",
+
+
+def manifest(path):
+    """The manifest sibling of an artifact (written by jiuzhang.common.manifest)."""
+    return f"{path}.manifest.json"
+
+
+def res(rule_name, key):
+    """A per-rule resource from config (the schema fills defaults for every rule)."""
+    return config["resources"][rule_name][key]
+
+
+def model_dir(name):
+    """Folder of a base or trained model by name, as a path some rule produces or the user gave."""
+    if name == TARGET_NAME:
+        return TARGET_DIR
+    spec = BASE_MODELS[name]
+    if "init" in spec:
+        return f"results/models/{name}"
+    if "hub" in spec:
+        return f"resources/hub/{name}"
+    return spec["path"]
+
+
+def get_model_dir(wildcards):
+    return model_dir(wildcards.model)
+
+
+def get_prompt_shards():
+    return expand("results/prompts/{source}/shard-{shard}.jsonl", source=SOURCES, shard=SHARDS)
+
+
+def get_synth_shards():
+    return expand("results/synth/cot/{source}/shard-{shard}.jsonl", source=SOURCES, shard=SHARDS)
+
+
+def packed_file(corpus):
+    return f"results/packed/{corpus}/packed.safetensors"
+
+
+def get_pack_inputs(wildcards):
+    if wildcards.corpus == "kd":
+        return {"corpus": config["synthesizer"]["kd_set"],
+                "model": model_dir(config["synthesizer"]["base"])}
+    return {"corpus": CORPUS, "model": model_dir(config["target"]["base"])}
+
+
+def get_pack_params(wildcards):
+    section = "synthesizer" if wildcards.corpus == "kd" else "target"
+    fields = ("prompt", "completion") if wildcards.corpus == "kd" else ("input", "output")
+    return {**config[section]["pack"], "input_field": fields[0], "output_field": fields[1]}
+
+
+def get_eval_template(wildcards):
+    return f"{config['evaluation']['templates']}/{wildcards.ptype}.md"
+
+
+def get_bench_file(wildcards):
+    return config["evaluation"]["benchmarks"][wildcards.bench]
+
+
+def get_eval_metrics():
+    return expand(
+        "results/eval/{model}/{ptype}/{bench}/metrics.json",
+        model=EVAL_MODELS, ptype=PTYPES, bench=BENCHES,
+    )
+
+
+def get_final_outputs():
+    return [TABLE_MD, TABLE_CSV]
+
+
+def train_config_json(section):
+    """The training settings the launcher needs, as one JSON argument."""
+    cfg = dict(config[section]["train"])
+    cfg.pop("nproc_per_node")
+    return json.dumps(cfg, sort_keys=True)

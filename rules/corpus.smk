@@ -1,0 +1,21 @@
+# Stage 2b: generations -> parsed, filtered, deduplicated (input, output) corpus.
+rule build_corpus:
+    input:
+        generations=get_synth_shards(),
+    output:
+        corpus=CORPUS,
+        stats="results/corpus/cot/stats.json",
+    params:
+        corpus=config["corpus"],
+    log:
+        "logs/corpus/build_corpus/cot.log",
+    benchmark:
+        "results/benchmarks/corpus/build_corpus/cot.tsv"
+    threads: res("build_corpus", "threads")
+    resources:
+        mem_mb=res("build_corpus", "mem_mb"),
+        runtime=res("build_corpus", "runtime"),
+    conda:
+        "../envs/cpu.yaml"
+    script:
+        "../scripts/build_corpus.py"

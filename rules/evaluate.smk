@@ -1,0 +1,26 @@
+# Stage 5: one score file + predictions per (model, prompt type, benchmark).
+rule eval_bench:
+    input:
+        model=get_model_dir,
+        data=get_bench_file,
+        template=get_eval_template,
+    output:
+        preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
+        metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
+    params:
+        decoding=config["evaluation"]["decoding"],
+        backend=config["evaluation"]["backend"],
+        limit=config["evaluation"]["limit"],
+    log:
+        "logs/evaluate/eval_bench/{model}.{ptype}.{bench}.log",
+    benchmark:
+        "results/benchmarks/evaluate/eval_bench/{model}.{ptype}.{bench}.tsv"
+    threads: res("eval_bench", "threads")
+    resources:
+        mem_mb=res("eval_bench", "mem_mb"),
+        runtime=res("eval_bench", "runtime"),
+        gpu=res("eval_bench", "gpu"),
+    conda:
+        "../envs/vllm.yaml" if config["evaluation"]["backend"]["name"] == "vllm" else "../envs/cpu.yaml"
+    script:
+        "../scripts/eval_bench.py"

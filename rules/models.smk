@@ -1,0 +1,70 @@
+# Base models: a tokenizer and random-init Llamas built by the DAG (tiny default), or hub downloads.
+
+
+# A byte-level BPE tokenizer trained on the configured texts (for `init` models).
+rule train_tokenizer:
+    input:
+        texts=config["tokenizer"]["texts"],
+    output:
+        tokenizer=directory(TOKENIZER_DIR),
+        manifest=manifest(TOKENIZER_DIR),
+    params:
+        vocab_size=config["tokenizer"]["vocab_size"],
+        fields=config["tokenizer"]["fields"],
+    log:
+        "logs/models/train_tokenizer/tokenizer.log",
+    benchmark:
+        "results/benchmarks/models/train_tokenizer/tokenizer.tsv"
+    threads: res("train_tokenizer", "threads")
+    resources:
+        mem_mb=res("train_tokenizer", "mem_mb"),
+        runtime=res("train_tokenizer", "runtime"),
+    conda:
+        "../envs/cpu.yaml"
+    script:
+        "../scripts/train_tokenizer.py"
+
+
+# A random-init Llama in Hugging Face format, tokenizer included.
+rule init_model:
+    input:
+        tokenizer=TOKENIZER_DIR,
+    output:
+        model=directory("results/models/{model}"),
+        manifest=manifest("results/models/{model}"),
+    params:
+        arch=lambda wc: BASE_MODELS[wc.model]["init"],
+        seed=lambda wc: config["seed"],
+    log:
+        "logs/models/init_model/{model}.log",
+    benchmark:
+        "results/benchmarks/models/init_model/{model}.tsv"
+    threads: res("init_model", "threads")
+    resources:
+        mem_mb=res("init_model", "mem_mb"),
+        runtime=res("init_model", "runtime"),
+    conda:
+        "../envs/cpu.yaml"
+    script:
+        "../scripts/init_model.py"
+
+
+# A hub model snapshot (weights, config, tokenizer) for `hub` models; resumable download.
+rule download_model:
+    output:
+        model=directory("resources/hub/{model}"),
+        manifest=manifest("resources/hub/{model}"),
+    params:
+        repo_id=lambda wc: BASE_MODELS[wc.model]["hub"],
+    log:
+        "logs/models/download_model/{model}.log",
+    benchmark:
+        "results/benchmarks/models/download_model/{model}.tsv"
+    threads: res("download_model", "threads")
+    resources:
+        mem_mb=res("download_model", "mem_mb"),
+        runtime=res("download_model", "runtime"),
+    conda:
+        "../envs/cpu.yaml"
+    script:
+        "../scripts/download_model.py"

@@ -1,0 +1,28 @@
+# Stage 1: filled synthesis prompts, `n_shards` JSONL shards per source.
+rule prepare_prompts:
+    input:
+        sources=lambda wc: config["sources"][wc.source]["paths"],
+        templates=expand("{folder}/{level}.md", folder=config["prepare"]["templates"], level=LEVELS),
+    output:
+        shards=expand("results/prompts/{{source}}/shard-{shard}.jsonl", shard=SHARDS),
+    params:
+        prepare=lambda wc: {
+            "source": wc.source,
+            "builder": config["sources"][wc.source]["builder"],
+            "max_docs": config["sources"][wc.source]["max_docs"],
+            "extract_size": config["prepare"]["extract_size"],
+            "n_shards": config["prepare"]["n_shards"],
+            "seed": config["seed"],
+        },
+    log:
+        "logs/prepare/prepare_prompts/{source}.log",
+    benchmark:
+        "results/benchmarks/prepare/prepare_prompts/{source}.tsv"
+    threads: res("prepare_prompts", "threads")
+    resources:
+        mem_mb=res("prepare_prompts", "mem_mb"),
+        runtime=res("prepare_prompts", "runtime"),
+    conda:
+        "../envs/cpu.yaml"
+    script:
+        "../scripts/prepare_prompts.py"

@@ -1,0 +1,13 @@
+"""Rule pack_corpus: corpus JSONL + model tokenizer -> packed safetensors + stats."""
+
+from jiuzhang.common.logs import log_to
+from jiuzhang.pack import PackConfig, run_pack
+
+with log_to(snakemake.log[0]):
+    run_pack(
+        PackConfig.from_mapping(dict(snakemake.params.pack)),
+        corpus=snakemake.input.corpus,
+        tokenizer=snakemake.input.model,
+        output=snakemake.output.packed,
+        stats=snakemake.output.stats,
+    )

@@ -1,0 +1,38 @@
+"""Logging set-up for rule scripts: everything goes to the rule's log file (and stderr)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+@contextlib.contextmanager
+def log_to(path: str | os.PathLike[str] | None, level: int = logging.INFO) -> Iterator[None]:
+    """Send log records to `path` during the block; exceptions are logged, then raised."""
+    root = logging.getLogger()
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(path, mode="w", encoding="utf-8"))
+    formatter = logging.Formatter(_FORMAT)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    old_level = root.level
+    root.setLevel(level)
+    try:
+        yield
+    except BaseException:
+        logging.getLogger("jiuzhang").exception("job failed")
+        raise
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(old_level)

@@ -1,0 +1,134 @@
+"""Turn CoT synthesis generations into training rows (the original's missing step, SPEC §2.4).
+
+A generation continues a prompt that ends with `## New Problem`; it should hold the problem, then a
+solution header (`## Solution` or `[Solution]`), then the solution. Parsed rows become
+`{"input": "## Question\\n{problem}\\n\\n## Solution\\n", "output": solution}` as in the released
+corpora. Unparseable, too short, truncated and duplicate rows are dropped and counted per reason;
+the job fails when fewer than `min_rows` survive instead of feeding an empty corpus downstream.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import read_jsonl, write_json, write_jsonl
+from jiuzhang.common.manifest import write_manifest
+from jiuzhang.corpus.verify import arithmetic_ok, grounded, has_final_answer
+
+log = logging.getLogger(__name__)
+
+_SOLUTION_HEADER = re.compile(
+    r"^[ \t]*(?:#{1,3}[ \t]*Solution:?|\[Solution\]:?)[ \t]*$", re.M | re.I
+)
+_PROBLEM_HEADER = re.compile(r"^\s*(?:#{1,3}[ \t]*(?:New )?Problem:?|\[Problem\]:?)[ \t]*\n", re.I)
+_TRAILER = re.compile(r"\n[ \t]*(?:#{1,3}[ \t]*\S.*|\[/Solution\])\s*$")
+
+
+@dataclasses.dataclass(frozen=True)
+class CorpusConfig:
+    """Filters applied to parsed generations."""
+
+    min_rows: int = 1
+    min_problem_chars: int = 10
+    min_solution_chars: int = 10
+    drop_truncated: bool = True
+    require_answer: bool = True
+    check_arithmetic: bool = True
+    check_grounding: bool = False
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> CorpusConfig:
+        """Build from config; unknown keys are an error."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown corpus keys: {sorted(unknown)}")
+        return cls(**dict(values))
+
+
+def parse_cot_generation(text: str) -> tuple[str, str] | None:
+    """Split a generation into (problem, solution), or None when there is no solution header."""
+    match = _SOLUTION_HEADER.search(text)
+    if match is None:
+        return None
+    problem = _PROBLEM_HEADER.sub("", text[: match.start()], count=1).strip()
+    solution = text[match.end() :].strip()
+    solution = _TRAILER.sub("", solution).strip()  # a stray header the model began afterwards
+    if not problem or not solution:
+        return None
+    return problem, solution
+
+
+def failed_check(cfg: CorpusConfig, problem: str, solution: str) -> str | None:
+    """The name of the first enabled quality check the row fails, or None."""
+    if cfg.require_answer and not has_final_answer(solution):
+        return "no_final_answer"
+    if cfg.check_arithmetic and not arithmetic_ok(solution):
+        return "false_arithmetic"
+    if cfg.check_grounding and not grounded(problem, solution):
+        return "ungrounded_numbers"
+    return None
+
+
+def to_row(problem: str, solution: str) -> dict[str, str]:
+    """A training row in the released corpora's format."""
+    return {"input": f"## Question\n{problem}\n\n## Solution\n", "output": solution}
+
+
+def run_build_corpus(
+    cfg: CorpusConfig, *, generations: Sequence[str], output: str, stats: str
+) -> dict[str, Any]:
+    """Parse, filter and exact-dedup all generation shards into one corpus JSONL."""
+    dropped: Counter[str] = Counter()
+    seen: set[str] = set()
+    kept: list[dict[str, Any]] = []
+    n_in = 0
+    for path in generations:
+        for lineno, record in read_jsonl(path, required=("id", "generated_text")):
+            n_in += 1
+            if not isinstance(record["generated_text"], str):
+                raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
+            if cfg.drop_truncated and record.get("finish_reason") == "length":
+                dropped["truncated"] += 1
+                continue
+            parsed = parse_cot_generation(record["generated_text"])
+            if parsed is None:
+                dropped["no_solution_header"] += 1
+                continue
+            problem, solution = parsed
+            if len(problem) < cfg.min_problem_chars or len(solution) < cfg.min_solution_chars:
+                dropped["too_short"] += 1
+                continue
+            reason = failed_check(cfg, problem, solution)
+            if reason:
+                dropped[reason] += 1
+                continue
+            row = to_row(problem, solution)
+            key = row["input"] + "\x00" + row["output"]
+            if key in seen:
+                dropped["duplicate"] += 1
+                continue
+            seen.add(key)
+            kept.append({**row, "id": record["id"], "source": record.get("source", "")})
+    summary = {"in": n_in, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
+    log.info("corpus: %s", summary)
+    if len(kept) < cfg.min_rows:
+        raise DataError(
+            f"only {len(kept)} of {n_in} generations survived parsing and filters "
+            f"(min_rows={cfg.min_rows}; dropped {dict(dropped)}); inputs: {', '.join(generations)}"
+        )
+    write_jsonl(output, kept)
+    write_json(stats, summary)
+    write_manifest(
+        output,
+        inputs={"generations": list(generations)},
+        params=dataclasses.asdict(cfg),
+        counts=summary,
+    )
+    return summary

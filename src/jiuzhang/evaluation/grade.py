@@ -1,0 +1,315 @@
+"""Answer normalisation, equivalence and grading (plus a JSONL grading CLI).
+
+`normalize` is deliberately light and applied identically to predictions and gold answers (the
+original normalised them differently and destroyed text: SPEC §6.19-6.20). `is_equiv` then tries,
+in order: exact match of the normalised strings; a case-insensitive match of plain words
+("Yes" / "yes"); numeric equality with relative tolerance 1e-6 (ints, decimals, `a/b`,
+`\\frac{a}{b}`, a percent sign allowing `50%` == `0.5`); a single-variable equation against a bare
+value ("x=3" vs "3"); and element-wise comparison of tuples / intervals (ordered, same brackets)
+and sets / bare comma lists (unordered). Two numbers that differ are never equivalent.
+
+Symbolic equivalence (sympy / Math-Verify) is not used yet; it would slot in as a further rule of
+`_equiv`, with `GRADER_VERSION` bumped so cached grades are redone.
+
+CLI: `python -m jiuzhang.evaluation.grade --input cases.jsonl --output graded.jsonl`, where each
+input row is `{id, benchmark, prediction, gold}` and each output row adds `extracted`, `correct`.
+A bad row stops the run with exit code 2, naming file:line; no output file is written then.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import read_jsonl, write_jsonl
+from jiuzhang.common.logs import log_to
+from jiuzhang.evaluation.benchmarks import BENCHMARKS
+from jiuzhang.evaluation.extract import _balanced, extract_answer
+
+__all__ = ["GRADER_VERSION", "grade", "grade_file", "is_equiv", "main", "normalize"]
+
+logger = logging.getLogger(__name__)
+
+GRADER_VERSION = "1"
+"""Bumped whenever extraction, normalisation or equivalence change what counts as correct."""
+
+REL_TOL = 1e-6
+"""Relative tolerance of numeric equality."""
+
+_WRAPPER_RE = re.compile(
+    r"\\(?:text|textbf|textit|textrm|textnormal|textup|mbox|mathrm|mathbf|mathit)\s*\{"
+)
+_LEFT_RIGHT_RE = re.compile(r"\\(?:left|right)(?![A-Za-z])\.?")
+_SPACING_RE = re.compile(r"\\[,;: ]|\\q?quad(?![A-Za-z])|\\displaystyle(?![A-Za-z])|~")
+_DEGREE_RE = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ(?![A-Za-z])|°")
+_RELATION_RE = re.compile(r"\\(neq|leq|geq)(?![A-Za-z])")
+_NUM = r"[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?|[-+]?\\frac\{[^{}]*\}\{[^{}]*\}"
+_UNIT_RE = re.compile(rf"(?P<num>{_NUM})(?P<words>(?:\s+[A-Za-z]{{2,}})+)")
+_NOT_UNITS = frozenset({"and", "or", "pi", "mod", "sqrt", "inf", "infty", "infinity", "cis"})
+_GROUPED_RE = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PERCENT_RE = re.compile(r"%|\bpercent\b", re.IGNORECASE)
+_PLAIN_WORDS_RE = re.compile(r"[A-Za-z'.]+")
+_DECIMAL_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+_SLASH_RE = re.compile(r"([-+]?)(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)")
+_FRAC_RE = re.compile(r"([-+]?)\\frac\{([^{}]+)\}\{([^{}]+)\}")
+_VAR_EQ_RE = re.compile(r"(?:[A-Za-z]|\\[A-Za-z]+)=([^=<>]+)")
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _unwrap_text(text: str) -> str:
+    """Replace `\\text{X}`-style wrappers by " X" (the space lets a following unit rule see X)."""
+    while match := _WRAPPER_RE.search(text):
+        content = _balanced(text, match.end() - 1)
+        if content is None:  # unbalanced: drop the command name only
+            text = text[: match.start()] + text[match.end() - 1 :]
+            continue
+        text = f"{text[: match.start()]} {content}{text[match.end() + len(content) + 1 :]}"
+    return text
+
+
+def _strip_units(text: str) -> str:
+    """Drop a trailing run of words (>= 2 letters) after a leading number: "9 apples" -> "9"."""
+    match = _UNIT_RE.fullmatch(text)
+    if match is None:
+        return text
+    if any(word.lower() in _NOT_UNITS for word in match.group("words").split()):
+        return text
+    return match.group("num")
+
+
+def normalize(ans: str) -> str:
+    """Lightly canonicalise an answer string (rules listed in the function body's comments)."""
+    text = ans.strip().replace("\n", " ")
+    # Math delimiters and currency: "$", "\$", "\(", "\)", "\[", "\]".
+    text = text.replace("\\$", "").replace("$", "")
+    text = re.sub(r"\\[()\[\]]", "", text)
+    # Formatting wrappers: \text{…}, \mathrm{…}, \mbox{…} … -> their content.
+    text = _unwrap_text(text)
+    # Sizing and spacing: \left( -> (, \! -> "", \, \; \quad ~ -> " ", "10{,}000" -> "10,000".
+    text = _LEFT_RIGHT_RE.sub("", text)
+    text = _SPACING_RE.sub(" ", text.replace("\\!", "")).replace("{,}", ",")
+    # Spelling variants: \dfrac, \tfrac -> \frac; \neq, \leq, \geq -> \ne, \le, \ge; \{ \} -> { }.
+    text = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", text)
+    text = _RELATION_RE.sub(lambda m: "\\" + m.group(1)[:2], text)
+    text = text.replace("\\{", "{").replace("\\}", "}")
+    # Degrees: "30^\circ", "30^{\circ}", "30°" -> "30".
+    text = _DEGREE_RE.sub("", text)
+    # Percent: "50\%" / "50%" -> "50" (is_equiv remembers the sign; see `_has_percent`).
+    text = text.replace("\\%", "%").strip().rstrip(".").strip()
+    if text.endswith("%"):
+        text = text[:-1].strip()
+    # Units: only a trailing run of alphabetic words after a number ("5 candy bars" -> "5").
+    text = _strip_units(text)
+    # Thousands separators in a lone number: "1,000" -> "1000" (a list "1, 000" is left alone).
+    if _GROUPED_RE.fullmatch(text):
+        text = text.replace(",", "")
+    # Whitespace, then shorthand fractions/roots: \frac12 -> \frac{1}{2}, \sqrt2 -> \sqrt{2}.
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", text)
+    text = re.sub(r"\\frac(\d)\{", r"\\frac{\1}{", text)
+    text = re.sub(r"\\frac(\{[^{}]*\})(\d)", r"\\frac\1{\2}", text)
+    text = re.sub(r"\\sqrt(\d)", r"\\sqrt{\1}", text)
+    # A trailing sentence period.
+    return text.rstrip(".")
+
+
+def _has_percent(raw: str) -> bool:
+    """Whether the raw answer carries a percent sign or the word "percent"."""
+    return _PERCENT_RE.search(raw) is not None
+
+
+def _simple_number(text: str) -> float | None:
+    """A plain signed int/decimal, else None."""
+    return float(text) if _DECIMAL_RE.fullmatch(text) else None
+
+
+def _to_number(text: str) -> float | None:
+    """Value of a normalised number: int, decimal, `a/b`, `\\frac{a}{b}` (signed); else None."""
+    value = _simple_number(text)
+    if value is not None:
+        return value
+    for pattern in (_SLASH_RE, _FRAC_RE):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        num, den = _simple_number(match.group(2)), _simple_number(match.group(3))
+        if num is None or den is None or den == 0:
+            return None
+        return (-1.0 if match.group(1) == "-" else 1.0) * num / den
+    return None
+
+
+def _numbers_close(a: float, b: float, a_percent: bool, b_percent: bool) -> bool:
+    """Numeric equality within REL_TOL; a percent side may also mean its value / 100."""
+    a_values = (a, a / 100) if a_percent else (a,)
+    b_values = (b, b / 100) if b_percent else (b,)
+    return any(math.isclose(x, y, rel_tol=REL_TOL) for x in a_values for y in b_values)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside (), [] or {}."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _encloses(text: str) -> bool:
+    """Whether the bracket opening `text` is closed by its last character (not earlier)."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
+def _sequence(text: str) -> tuple[str, bool, list[str]] | None:
+    """(bracket kind, ordered?, elements) for a tuple/interval/set/comma list, else None."""
+    if len(text) >= 2 and text[0] in _OPENERS and text[-1] in ")]}" and _encloses(text):
+        kind = text[0] + text[-1]
+        return kind, text[0] != "{", _split_top_level(text[1:-1])
+    parts = _split_top_level(text)
+    if len(parts) >= 2:
+        return "", False, parts
+    return None
+
+
+def _match_elements(preds: Sequence[str], golds: Sequence[str], ordered: bool) -> bool:
+    """Element-wise equivalence, in order or as multisets (greedy matching)."""
+    if len(preds) != len(golds):
+        return False
+    if ordered:
+        return all(_equiv(p, g) for p, g in zip(preds, golds, strict=True))
+    unused = list(preds)
+    for gold in golds:
+        for i, pred in enumerate(unused):
+            if _equiv(pred, gold):
+                del unused[i]
+                break
+        else:
+            return False
+    return True
+
+
+def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool = False) -> bool:
+    """Equivalence of two already normalised answers (rules in the module docstring)."""
+    if pred == gold:
+        return True
+    if not pred or not gold:
+        return False
+    if (
+        _PLAIN_WORDS_RE.fullmatch(pred)
+        and _PLAIN_WORDS_RE.fullmatch(gold)
+        and sum(c.isalpha() for c in gold) >= 3
+    ):
+        return pred.lower() == gold.lower()
+    pred_value, gold_value = _to_number(pred), _to_number(gold)
+    if pred_value is not None and gold_value is not None:
+        return _numbers_close(pred_value, gold_value, pred_percent, gold_percent)
+    if "=" in pred and "=" not in gold and (match := _VAR_EQ_RE.fullmatch(pred)):
+        return _equiv(match.group(1), gold, pred_percent, gold_percent)
+    if "=" in gold and "=" not in pred and (match := _VAR_EQ_RE.fullmatch(gold)):
+        return _equiv(pred, match.group(1), pred_percent, gold_percent)
+    pred_seq, gold_seq = _sequence(pred), _sequence(gold)
+    if pred_seq is not None and gold_seq is not None and pred_seq[0] == gold_seq[0]:
+        return _match_elements(pred_seq[2], gold_seq[2], ordered=pred_seq[1])
+    return False
+
+
+def is_equiv(pred: str | None, gold: str) -> bool:
+    """Whether prediction `pred` means the same answer as `gold` (None is never correct)."""
+    if pred is None:
+        return False
+    return _equiv(normalize(pred), normalize(gold), _has_percent(pred), _has_percent(gold))
+
+
+def grade(completion: str, gold: str, bench: str) -> tuple[str | None, bool]:
+    """Extract the answer of `completion` for benchmark `bench`; return (extracted, correct)."""
+    if bench not in BENCHMARKS:
+        raise ValueError(f"unknown benchmark {bench!r}; known benchmarks: {', '.join(BENCHMARKS)}")
+    extracted = extract_answer(completion, bench)
+    return extracted, is_equiv(extracted, gold)
+
+
+def _checked_row(record: dict[str, Any], where: str) -> None:
+    """Validate one CLI input row's field types; DataError naming `where` and the field."""
+    row_id = record["id"]
+    if isinstance(row_id, bool) or not isinstance(row_id, (str, int)):
+        got = type(row_id).__name__
+        raise DataError(f"{where}: field 'id' must be a string or an int, got {got}")
+    for key in ("benchmark", "prediction", "gold"):
+        if not isinstance(record[key], str):
+            got = type(record[key]).__name__
+            raise DataError(f"{where}: field {key!r} must be a string, got {got}")
+    if record["benchmark"] not in BENCHMARKS:
+        raise DataError(
+            f"{where}: field 'benchmark' is {record['benchmark']!r}; "
+            f"known benchmarks: {', '.join(BENCHMARKS)}"
+        )
+
+
+def grade_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Grade the `{id, benchmark, prediction, gold}` rows of a JSONL file (DataError: bad row)."""
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    required = ("id", "benchmark", "prediction", "gold")
+    for lineno, record in read_jsonl(path, required=required):
+        where = f"{path}:{lineno}"
+        _checked_row(record, where)
+        key = (record["benchmark"], str(record["id"]))
+        if key in seen:
+            raise DataError(f"{where}: duplicate id {key[1]!r} for {key[0]} (line {seen[key]})")
+        seen[key] = lineno
+        extracted, correct = grade(record["prediction"], record["gold"], record["benchmark"])
+        rows.append({**record, "extracted": extracted, "correct": correct})
+    if not rows:
+        raise DataError(f"{path}: no rows to grade")
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI entry point: grade a JSONL file of predictions; 0 on success, 2 on bad input."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m jiuzhang.evaluation.grade",
+        description="Grade {id, benchmark, prediction, gold} JSONL rows "
+        f"(grader version {GRADER_VERSION}).",
+    )
+    parser.add_argument("--input", required=True, type=Path, help="JSONL rows to grade")
+    parser.add_argument("--output", required=True, type=Path, help="graded JSONL (atomic write)")
+    args = parser.parse_args(argv)
+    try:
+        rows = grade_file(args.input)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with log_to(None):
+        write_jsonl(args.output, rows)
+        correct = sum(row["correct"] for row in rows)
+        logger.info("graded %d rows, %d correct -> %s", len(rows), correct, args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

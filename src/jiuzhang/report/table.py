@@ -1,0 +1,83 @@
+"""The summary table in the paper's column order (SPEC §5.8): GSM8k, MATH, SVAMP, ASDiv, MAWPS,
+CARP, Avg; MATH is MATH-500 (`math-oai`). Avg is the plain mean of the six, and only shown when all
+six are present. Reads `metrics.json` files, writes `table.md` and `table.csv`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Mapping, Sequence
+
+from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import atomic_path, read_json
+from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
+
+log = logging.getLogger(__name__)
+REQUIRED_KEYS = ("model", "prompt_type", "benchmark", "accuracy", "n")
+
+
+def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, float]]:
+    """(model, prompt type) -> {benchmark: accuracy} from metrics files."""
+    table: dict[tuple[str, str], dict[str, float]] = {}
+    for path in metrics_files:
+        doc = read_json(path)
+        missing = [k for k in REQUIRED_KEYS if k not in doc]
+        if missing:
+            raise DataError(f"{path}: metrics file lacks {missing}")
+        table.setdefault((doc["model"], doc["prompt_type"]), {})[doc["benchmark"]] = float(
+            doc["accuracy"]
+        )
+    return table
+
+
+def table_rows(
+    table: Mapping[tuple[str, str], Mapping[str, float]],
+    models: Sequence[str],
+    ptypes: Sequence[str],
+) -> tuple[list[str], list[list[str]]]:
+    """Header and formatted rows (one decimal, '-' where a benchmark was not run)."""
+    columns = list(PAPER_COLUMNS)
+    header = ["Model", *PAPER_COLUMNS.values(), "Avg"]
+    rows = []
+    for model in models:
+        for ptype in ptypes:
+            scores = table.get((model, ptype), {})
+            label = model if len(ptypes) == 1 else f"{model} ({ptype})"
+            cells = [f"{scores[c]:.1f}" if c in scores else "-" for c in columns]
+            present = [scores[c] for c in columns if c in scores]
+            avg = f"{sum(present) / len(present):.1f}" if len(present) == len(columns) else "-"
+            rows.append([label, *cells, avg])
+    return header, rows
+
+
+def to_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-style markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def run_report_table(
+    *,
+    metrics: Sequence[str],
+    models: Sequence[str],
+    prompt_types: Sequence[str],
+    md_out: str,
+    csv_out: str,
+) -> str:
+    """Write the markdown and CSV tables; return the markdown."""
+    header, rows = table_rows(collect(metrics), models, prompt_types)
+    markdown = to_markdown(header, rows)
+    note = "\nMATH = MATH-500 (`math-oai`); accuracy in %, greedy decoding.\n"
+    with atomic_path(md_out) as tmp:
+        tmp.write_text(markdown + note, "utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    with atomic_path(csv_out) as tmp:
+        tmp.write_text(buffer.getvalue(), "utf-8")
+    log.info("table:\n%s", markdown)
+    return markdown

@@ -1,0 +1,1 @@
+"""Tiny embedded world for the CPU demo: hand-written math texts, problems, benchmark emitters."""

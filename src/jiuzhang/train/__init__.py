@@ -1,0 +1,1 @@
+"""Stage 4, train: tiny model building, continued pre-training with DeepSpeed ZeRO, WSD schedule."""

@@ -1,0 +1,38 @@
+"""`torchrun ... -m jiuzhang.train`: the launcher entry point of the train rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from jiuzhang.train.trainer import TrainConfig, run_train
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the launcher's arguments and train (one process per rank)."""
+    parser = argparse.ArgumentParser(prog="python -m jiuzhang.train", description=__doc__)
+    parser.add_argument("--base", required=True, help="base model folder (HF format)")
+    parser.add_argument("--packed", required=True, help="packed safetensors file")
+    parser.add_argument("--output", required=True, help="final model folder to write")
+    parser.add_argument("--config", required=True, help="training config as a JSON object")
+    args = parser.parse_args(argv)
+    rank = os.environ.get("RANK", "0")
+    logging.basicConfig(
+        level=logging.INFO if rank == "0" else logging.WARNING,
+        format=f"%(asctime)s rank{rank} %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    run_train(
+        TrainConfig.from_mapping(json.loads(args.config)),
+        base_model=args.base,
+        packed=args.packed,
+        output=args.output,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""Continued pre-training (and synthesizer fine-tuning) with transformers' Trainer + DeepSpeed ZeRO.
+
+Runs under `torchrun` (one process per GPU, or per CPU slot over gloo). Writes the final model in
+Hugging Face format to `output` (atomically, by rank 0), with `train_log.json` (the loss curve) and
+a manifest beside it. Checkpoints go to `<output>.checkpoints/`; a rerun after a kill resumes from
+the last complete one unless the training config changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jiuzhang.common.errors import ConfigError
+from jiuzhang.common.hashing import text_sha256
+from jiuzhang.common.io import write_json
+from jiuzhang.common.manifest import write_manifest
+from jiuzhang.train.wsd import wsd_factor
+
+log = logging.getLogger(__name__)
+ZERO_STAGES = (2, 3)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """Training hyper-parameters; the global batch is in sequences (SPEC §6.3)."""
+
+    zero_stage: int = 2
+    global_batch_size: int = 16
+    micro_batch_size: int = 8
+    max_steps: int = 100
+    learning_rate: float = 1e-5
+    weight_decay: float = 0.0
+    warmup_ratio: float = 0.03
+    stable_ratio: float = 0.85
+    min_lr_ratio: float = 0.1
+    max_grad_norm: float = 1.0
+    save_steps: int = 500
+    save_total_limit: int = 2
+    logging_steps: int = 10
+    gradient_checkpointing: bool = False
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        if self.zero_stage not in ZERO_STAGES:  # SPEC §6.1: never silently fall back
+            raise ConfigError(f"zero_stage must be one of {ZERO_STAGES}, got {self.zero_stage}")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> TrainConfig:
+        """Build from config; unknown keys are an error."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ConfigError(f"unknown train keys: {sorted(unknown)}")
+        return cls(**dict(values))
+
+    def accumulation_steps(self, world_size: int) -> int:
+        """Gradient accumulation so that world x micro x accumulation == global batch, exactly."""
+        per_step = world_size * self.micro_batch_size
+        if self.global_batch_size % per_step:
+            raise ConfigError(
+                f"global_batch_size={self.global_batch_size} is not a multiple of "
+                f"world_size({world_size}) x micro_batch_size({self.micro_batch_size})"
+            )
+        return self.global_batch_size // per_step
+
+    def fingerprint(self) -> str:
+        """Hash of the settings, to refuse resuming checkpoints made with other settings."""
+        return text_sha256(json.dumps(dataclasses.asdict(self), sort_keys=True))[:16]
+
+
+def deepspeed_config(stage: int) -> dict[str, Any]:
+    """Explicit ZeRO config; batch sizes, clipping and precision are filled by the Trainer."""
+    zero: dict[str, Any] = {
+        "stage": stage,
+        "contiguous_gradients": True,
+        "overlap_comm": False,
+        "reduce_bucket_size": "auto",
+    }
+    if stage == 3:
+        zero.update(
+            stage3_prefetch_bucket_size="auto",
+            stage3_param_persistence_threshold="auto",
+            stage3_max_live_parameters=5e8,
+            stage3_max_reuse_distance=5e8,
+            stage3_gather_16bit_weights_on_model_save=True,
+        )
+    return {
+        "zero_optimization": zero,
+        "bf16": {"enabled": "auto"},
+        "gradient_accumulation_steps": "auto",
+        "gradient_clipping": "auto",
+        "train_batch_size": "auto",
+        "train_micro_batch_size_per_gpu": "auto",
+        "zero_allow_untested_optimizer": True,
+        "steps_per_print": 1_000_000,
+        "wall_clock_breakdown": False,
+    }
+
+
+def _checkpoint_dir(output: Path) -> Path:
+    return output.with_name(output.name + ".checkpoints")
+
+
+def _prepare_checkpoints(ckpt_dir: Path, fingerprint: str, is_main: bool) -> bool:
+    """Return True when a compatible checkpoint exists; stale ones (other config) are removed."""
+    stamp = ckpt_dir / "train_config.sha"
+    has_ckpt = any(ckpt_dir.glob("checkpoint-*/trainer_state.json"))
+    if has_ckpt and stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        return True
+    if is_main:
+        if ckpt_dir.exists():
+            log.warning("discarding checkpoints in %s: made with another config", ckpt_dir)
+            shutil.rmtree(ckpt_dir)
+        ckpt_dir.mkdir(parents=True)
+        stamp.write_text(fingerprint + "\n")
+    return False
+
+
+def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) -> None:
+    """Train `base_model` on the packed rows and save the final model to `output`."""
+    import torch
+    import torch.distributed as dist
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainingArguments
+
+    from jiuzhang.train.data import PackedCollator, PackedDataset
+
+    use_cuda = torch.cuda.is_available()
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    accelerator_config: dict[str, Any] = {}
+    if not use_cuda:
+        # MACHINE.md: without CUDA the Trainer builds accelerate's state with no backend and every
+        # rank thinks it is alone; configure the gloo state first and tell the Trainer to use it.
+        os.environ["ACCELERATE_USE_DEEPSPEED"] = "true"
+        from accelerate import PartialState
+
+        PartialState(backend="gloo")
+        accelerator_config = {"use_configured_state": True}
+    is_main = rank == 0
+    out = Path(output)
+    ckpt_dir = _checkpoint_dir(out)
+    resume = _prepare_checkpoints(ckpt_dir, cfg.fingerprint(), is_main)
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+
+    dtype = torch.bfloat16 if use_cuda else torch.float32
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    model = AutoModelForCausalLM.from_pretrained(base_model, dtype=dtype)
+    model.config.use_cache = False
+    dataset = PackedDataset(packed)
+    accumulation = cfg.accumulation_steps(world_size)
+    args = TrainingArguments(
+        output_dir=str(ckpt_dir),
+        per_device_train_batch_size=cfg.micro_batch_size,
+        gradient_accumulation_steps=accumulation,
+        max_steps=cfg.max_steps,
+        learning_rate=cfg.learning_rate,
+        weight_decay=cfg.weight_decay,
+        max_grad_norm=cfg.max_grad_norm,
+        logging_steps=cfg.logging_steps,
+        save_strategy="steps",
+        save_steps=cfg.save_steps,
+        save_total_limit=cfg.save_total_limit,
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        bf16=use_cuda,
+        gradient_checkpointing=cfg.gradient_checkpointing,
+        deepspeed=deepspeed_config(cfg.zero_stage),
+        accelerator_config=accelerator_config or None,
+        remove_unused_columns=False,
+        report_to=[],
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )
+    trainer = _wsd_trainer_class()(
+        wsd=cfg,
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        data_collator=PackedCollator(dtype),
+    )
+    epochs = cfg.max_steps * cfg.global_batch_size / max(1, len(dataset))
+    log.info(
+        "training %s: %d rows, global batch %d = %d ranks x %d micro x %d accumulation, "
+        "%d steps (%.1f epochs), ZeRO-%d, %s",
+        base_model,
+        len(dataset),
+        cfg.global_batch_size,
+        world_size,
+        cfg.micro_batch_size,
+        accumulation,
+        cfg.max_steps,
+        epochs,
+        cfg.zero_stage,
+        dtype,
+    )
+    trainer.train(resume_from_checkpoint=resume or None)
+
+    # Every rank takes part in saving (ZeRO-3 gathers shards); rank 0 renames it into place.
+    staging = out.with_name(out.name + ".staging")
+    if is_main and staging.exists():
+        shutil.rmtree(staging)
+    trainer.save_model(str(staging))
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+    if is_main:
+        tokenizer.save_pretrained(staging)
+        (staging / "training_args.bin").unlink(
+            missing_ok=True
+        )  # a pickle; settings are in the manifest
+        write_json(staging / "train_log.json", trainer.state.log_history)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+        losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
+        write_manifest(
+            out,
+            inputs={"base_model": base_model, "packed": packed},
+            params=dataclasses.asdict(cfg),
+            seed=cfg.seed,
+            counts={
+                "steps": trainer.state.global_step,
+                "world_size": world_size,
+                "first_loss": losses[0] if losses else None,
+                "last_loss": losses[-1] if losses else None,
+            },
+        )
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
+        log.info("saved %s (loss %s -> %s)", out, losses[:1], losses[-1:])
+
+
+def _wsd_trainer_class() -> type:
+    """The Trainer subclass, built on demand so importing this module stays light."""
+    from transformers import Trainer
+
+    class WSDTrainer(Trainer):
+        """Trainer whose LR schedule is WSD (SPEC §4.3), installed via `create_scheduler`."""
+
+        def __init__(self, *args: Any, wsd: TrainConfig, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._wsd = wsd
+
+        def create_scheduler(self, num_training_steps: int, optimizer: Any = None) -> Any:
+            from torch.optim.lr_scheduler import LambdaLR
+
+            if self.lr_scheduler is None:
+                cfg = self._wsd
+                self.lr_scheduler = LambdaLR(
+                    optimizer if optimizer is not None else self.optimizer,
+                    lambda step: wsd_factor(
+                        step,
+                        num_training_steps,
+                        cfg.warmup_ratio,
+                        cfg.stable_ratio,
+                        cfg.min_lr_ratio,
+                    ),
+                )
+                self._created_lr_scheduler = True
+            return self.lr_scheduler
+
+    return WSDTrainer

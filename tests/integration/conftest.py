@@ -1,0 +1,25 @@
+"""The `.test` DAG, run once per test session in a temporary copy of the workflow."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from dagutil import copy_workflow, snakemake
+
+
+@pytest.fixture(scope="session")
+def test_dag(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workflow copy on which the whole .test DAG has run to the table."""
+    workdir = copy_workflow(repo_root, tmp_path_factory.mktemp("dag"))
+    snakemake(workdir)
+    return workdir
+
+
+@pytest.fixture()
+def dag_copy(test_dag: Path, tmp_path: Path) -> Path:
+    """A private copy of the finished run (with results and Snakemake metadata) to edit."""
+    dest = tmp_path / "run"
+    shutil.copytree(test_dag, dest, symlinks=True)
+    return dest

@@ -1,0 +1,55 @@
+"""Helpers to run the workflow in a temporary copy (used by the DAG tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+WORKFLOW_PARTS = (
+    "Snakefile",
+    "rules",
+    "scripts",
+    "config",
+    "prompts",
+    "resources",
+    "envs",
+    "profiles",
+    ".test",
+)
+
+
+def copy_workflow(repo: Path, dest: Path) -> Path:
+    """Copy what a run needs (not results) into `dest`; tests may edit the copy freely."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in WORKFLOW_PARTS:
+        src = repo / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run snakemake from this interpreter's environment in `workdir` with the .test config."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--configfile",
+        ".test/config/config.yaml",
+        "--cores",
+        "2",
+        *args,
+    ]
+    proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=1800)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"snakemake {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-6000:]}"
+        )
+    return proc

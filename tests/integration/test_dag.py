@@ -1,0 +1,134 @@
+"""The whole pipeline as one DAG: it runs to the table, reruns nothing when nothing changed, and
+reruns exactly what an edit invalidates."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from dagutil import copy_workflow, snakemake
+
+PAPER_HEADER = ["Model", "GSM8k", "MATH", "SVAMP", "ASDiv", "MAWPS", "CARP", "Avg"]
+
+
+def planned_rules(workdir: Path, *args: str) -> dict[str, int]:
+    """Rule -> job count that a dry run would execute."""
+    out = snakemake(workdir, "--dry-run", "--quiet", "rules", *args).stdout
+    counts: dict[str, int] = {}
+    for line in out.splitlines():
+        match = re.match(r"^(\w+)\s+(\d+)$", line.strip())
+        if match and match[1] != "total":
+            counts[match[1]] = int(match[2])
+    return counts
+
+
+def test_dag_runs_to_the_table(test_dag: Path) -> None:
+    table = test_dag / "results/report/table.csv"
+    rows = list(csv.reader(table.open()))
+    assert rows[0] == PAPER_HEADER
+    assert [r[0] for r in rows[1:]] == ["tiny", "tiny-jiuzhang"]
+    for row in rows[1:]:
+        assert all(re.fullmatch(r"\d+\.\d", cell) for cell in row[1:]), row
+    md = (test_dag / "results/report/table.md").read_text()
+    assert "| tiny-jiuzhang |" in md and "MATH-500" in md
+
+
+def test_every_stage_left_its_artifacts(test_dag: Path) -> None:
+    results = test_dag / "results"
+    for shard in ("00000", "00001"):
+        for source in ("textbook", "wiki"):
+            prompts = results / f"prompts/{source}/shard-{shard}.jsonl"
+            assert prompts.stat().st_size > 0
+            assert (prompts.parent / f"{prompts.name}.manifest.json").is_file()
+            assert (results / f"synth/cot/{source}/shard-{shard}.jsonl").stat().st_size > 0
+    for model_dir in (
+        "models/tokenizer",
+        "models/tiny",
+        "synthesizer/model",
+        "train/tiny-jiuzhang/model",
+    ):
+        manifest = json.loads((results / f"{model_dir}.manifest.json").read_text())
+        assert manifest["code_version"] and manifest["libraries"]["torch"]
+    assert (results / "train/tiny-jiuzhang/model/model.safetensors").is_file()
+    train_log = json.loads((results / "train/tiny-jiuzhang/model/train_log.json").read_text())
+    assert any("loss" in entry for entry in train_log)
+    stats = json.loads((results / "corpus/cot/stats.json").read_text())
+    assert stats["kept"] >= 1 and stats["in"] >= stats["kept"]
+    packed = json.loads((results / "packed/cot/packed.stats.json").read_text())
+    assert 0 < packed["fill_ratio"] <= 1
+    metrics = json.loads((results / "eval/tiny-jiuzhang/jiuzhang/gsm8k/metrics.json").read_text())
+    assert metrics["n"] == 16 and set(metrics["depends_on"]) >= {
+        "model_sha256",
+        "template_sha256",
+        "benchmark_sha256",
+        "decoding",
+        "grader_version",
+    }
+    for rule_log in (test_dag / "logs").rglob("*.log"):
+        assert rule_log.stat().st_size > 0, rule_log
+    assert list((results / "benchmarks").rglob("*.tsv"))
+
+
+def test_second_run_has_nothing_to_do(test_dag: Path) -> None:
+    assert planned_rules(test_dag) == {}
+
+
+def test_editing_eval_prompt_reruns_only_eval_and_table(dag_copy: Path) -> None:
+    template = dag_copy / "prompts/eval/jiuzhang.md"
+    template.write_text(template.read_text().replace("## Solution", "## Solution:"))
+    assert planned_rules(dag_copy) == {"eval_bench": 12, "report_table": 1, "all": 1}
+
+
+def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Path) -> None:
+    template = dag_copy / "prompts/cot/grade.md"
+    template.write_text(template.read_text().replace("word problem", "story problem"))
+    planned = planned_rules(dag_copy)
+    for rule in (
+        "prepare_prompts",
+        "synth_cot_shard",
+        "build_corpus",
+        "pack_corpus",
+        "train_cpt",
+        "eval_bench",
+        "report_table",
+    ):
+        assert rule in planned, (rule, planned)
+    for rule in ("train_tokenizer", "init_model", "train_synthesizer"):
+        assert rule not in planned, (rule, planned)
+    assert planned["pack_corpus"] == 1  # the KD pack is untouched
+    assert planned["eval_bench"] == 6  # only the trained model is re-evaluated
+
+
+def test_bad_config_fails_with_the_key_named(repo_root: Path, tmp_path: Path) -> None:
+    workdir = copy_workflow(repo_root, tmp_path / "wf")
+    config = workdir / ".test/config/config.yaml"
+    config.write_text(config.read_text().replace("n_shards: 2", "n_shards: 2\n  n_shard: 3"))
+    proc = snakemake(workdir, "--dry-run", check=False)
+    assert proc.returncode != 0
+    assert "n_shard" in proc.stderr and "unexpected" in proc.stderr
+
+
+def test_bad_config_value_fails_with_the_key_named(repo_root: Path, tmp_path: Path) -> None:
+    workdir = copy_workflow(repo_root, tmp_path / "wf")
+    config = workdir / ".test/config/config.yaml"
+    config.write_text(config.read_text().replace("base: tiny\n", "base: tiny-missing\n"))
+    proc = snakemake(workdir, "--dry-run", check=False)
+    assert proc.returncode != 0 and "target.base" in proc.stderr
+
+
+def test_malformed_shard_error_names_file_and_line(repo_root: Path, tmp_path: Path) -> None:
+    import gzip
+
+    workdir = copy_workflow(repo_root, tmp_path / "wf")
+    shard = workdir / "resources/tiny/mathpile/train/textbooks/textbooks_markdown.jsonl.gz"
+    lines = gzip.decompress(shard.read_bytes()).decode().splitlines()
+    lines[2] = lines[2][:40]  # a truncated JSON record on line 3
+    shard.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    proc = snakemake(workdir, "all_prompts", check=False)
+    assert proc.returncode != 0
+    log = (workdir / "logs/prepare/prepare_prompts/textbook.log").read_text()
+    assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in log
+    assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in proc.stderr
+    assert not (workdir / "results/prompts/textbook/shard-00000.jsonl").exists()

@@ -1,0 +1,91 @@
+"""The transformers backend on a tiny random-init Llama built by the project: deterministic
+sampling, stop strings, and a synthesis shard that resumes after a kill, losing nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jiuzhang.generation import SamplingConfig, make_generator
+from jiuzhang.synthesize import run_synth_shard
+from jiuzhang.train.model_init import LlamaArch, init_model, train_tokenizer
+
+TEXTS = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."] * 30
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    root = tmp_path_factory.mktemp("model")
+    train_tokenizer(TEXTS, 300, root / "tok")
+    arch = LlamaArch(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=128,
+    )
+    init_model(arch, root / "tok", root / "model", seed=0)
+    return str(root / "model")
+
+
+SAMPLING = {"temperature": 1.0, "top_p": 0.9, "max_new_tokens": 12, "seed": 5}
+
+
+def test_sampling_is_deterministic_per_seed(tiny_model: str) -> None:
+    generator = make_generator("transformers", tiny_model, {"batch_size": 3})
+    prompts = [f"## Question\nq{i}\n\n## Solution\n" for i in range(5)]
+    first = generator.generate(prompts, SamplingConfig(**SAMPLING))
+    again = generator.generate(prompts, SamplingConfig(**SAMPLING))
+    other = generator.generate(prompts, SamplingConfig(**{**SAMPLING, "seed": 6}))
+    assert first == again and first != other
+    assert all(g.n_tokens <= 12 and g.finish_reason in ("stop", "length") for g in first)
+
+
+def test_greedy_stops_at_stop_string(tiny_model: str) -> None:
+    generator = make_generator("transformers", tiny_model, {"batch_size": 2})
+    [free] = generator.generate(["Mia"], SamplingConfig(max_new_tokens=12))
+    assert free.text, "random model produced nothing"
+    stop = free.text[2:5]
+    [cut] = generator.generate(["Mia"], SamplingConfig(max_new_tokens=12, stop=(stop,)))
+    assert stop not in cut.text and free.text.startswith(cut.text)
+    assert cut.finish_reason == "stop"
+
+
+def _shard(tmp_path: Path, n: int) -> Path:
+    path = tmp_path / "prompts.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"r{i}", "source": "s", "level": "grade", "prompt": f"Problem {i}:"})
+            + "\n"
+            for i in range(n)
+        )
+    )
+    return path
+
+
+def test_synthesis_shard_resumes_after_a_kill(tiny_model: str, tmp_path: Path) -> None:
+    prompts = _shard(tmp_path, 10)
+    args = dict(
+        prompts=str(prompts),
+        model=tiny_model,
+        sampling=SAMPLING,
+        backend="transformers",
+        backend_options={"batch_size": 4},
+        shard_key="s/00000",
+        rows_per_batch=4,
+        samples_per_prompt=2,
+    )
+    whole = tmp_path / "whole.jsonl"
+    assert run_synth_shard(output=str(whole), **args) == 20
+    lines = whole.read_text().splitlines()
+    assert [json.loads(x)["id"] for x in lines[:3]] == ["r0-s0", "r0-s1", "r1-s0"]
+    # A job killed mid-write: one whole batch, part of the next, a torn line.
+    resumed = tmp_path / "resumed.jsonl"
+    partial = tmp_path / "resumed.jsonl.partial"
+    partial.write_text("\n".join(lines[:6]) + "\n" + lines[6][:10])
+    assert run_synth_shard(output=str(resumed), **args) == 20
+    assert resumed.read_text() == whole.read_text()  # every row exactly once, same text
+    assert not partial.exists()

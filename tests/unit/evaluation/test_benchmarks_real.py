@@ -1,0 +1,170 @@
+"""Benchmark loaders on the real test sets (via `shared_dir`) and on small malformed temp files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import load_jsonl
+from jiuzhang.evaluation.benchmarks import BENCHMARKS, PAPER_COLUMNS, BenchItem, load_benchmark
+from jiuzhang.evaluation.grade import grade
+
+EXPECTED_ROWS = {
+    "gsm8k": 1319,
+    "math": 5000,
+    "math-oai": 500,
+    "svamp": 1000,
+    "asdiv": 2215,
+    "mawps": 2065,
+    "carp_en": 976,
+}
+
+
+def _bench_file(shared_dir: Path, name: str) -> Path:
+    return shared_dir / "benchmarks" / name / "test.jsonl"
+
+
+def test_benchmark_names_and_paper_columns() -> None:
+    assert set(EXPECTED_ROWS) == set(BENCHMARKS)
+    assert list(PAPER_COLUMNS) == ["gsm8k", "math-oai", "svamp", "asdiv", "mawps", "carp_en"]
+    assert list(PAPER_COLUMNS.values()) == ["GSM8k", "MATH", "SVAMP", "ASDiv", "MAWPS", "CARP"]
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_real_benchmark_loads(shared_dir: Path, name: str) -> None:
+    items = load_benchmark(name, _bench_file(shared_dir, name))
+    assert len(items) == EXPECTED_ROWS[name]
+    assert all(isinstance(item, BenchItem) for item in items)
+    ids = [item.id for item in items]
+    assert all(isinstance(i, str) for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert all(item.question.strip() for item in items)
+    assert all(item.gold.strip() for item in items)
+
+
+def test_real_gsm8k_reference_solutions_grade_correct(shared_dir: Path) -> None:
+    path = _bench_file(shared_dir, "gsm8k")
+    items = load_benchmark("gsm8k", path)
+    rows = load_jsonl(path)
+    wrong = [
+        (item.id, item.gold)
+        for row, item in zip(rows, items, strict=True)
+        if not grade(row["answer"], item.gold, "gsm8k")[1]
+    ]
+    assert not wrong, f"{len(wrong)} gsm8k reference solutions graded wrong: {wrong[:5]}"
+    assert items[0].gold == "18"
+    assert all("," not in item.gold for item in items)  # "2,125" -> "2125"
+
+
+def test_real_math_oai_boxed_gold_matches_answer_field(shared_dir: Path) -> None:
+    path = _bench_file(shared_dir, "math-oai")
+    items = load_benchmark("math-oai", path)
+    rows = load_jsonl(path)
+    same = sum(item.gold == row["answer"] for row, item in zip(rows, items, strict=True))
+    rate = same / len(items)
+    assert rate >= 0.95, f"boxed gold == answer field for only {rate:.1%} ({same}/{len(items)})"
+    assert items[0].id == rows[0]["unique_id"]
+    assert {"level", "subject"} <= set(items[0].meta)
+
+
+def test_real_formats(shared_dir: Path) -> None:
+    svamp = load_benchmark("svamp", _bench_file(shared_dir, "svamp"))
+    assert svamp[0].gold == "145"
+    assert ". How big is each group" in svamp[0].question  # Body had no final period
+    asdiv = load_benchmark("asdiv", _bench_file(shared_dir, "asdiv"))
+    assert asdiv[0].gold == "9"
+    assert asdiv[0].meta["answer"] == "9 (apples)"
+    mawps = load_benchmark("mawps", _bench_file(shared_dir, "mawps"))
+    assert mawps[0].gold == "43"
+    assert any("." in item.gold for item in mawps)  # non-integral targets stay decimal
+    carp = load_benchmark("carp_en", _bench_file(shared_dir, "carp_en"))
+    assert carp[0].gold == "b ^ { 2 } - 9 a ^ { 2 }"
+    assert carp[0].id == "0"
+
+
+def _write(tmp_path: Path, lines: list[str], name: str = "test.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _row(**fields: object) -> str:
+    return json.dumps(fields)
+
+
+def test_small_files_all_layouts(tmp_path: Path) -> None:
+    cases = {
+        "gsm8k": _row(question="Q?", answer="work\n#### 1,000", idx=7),
+        "math": _row(problem="P", solution=r"so $\boxed{\frac{1}{2}}$", level="Level 1"),
+        "math-oai": _row(problem="P", solution="no box", answer="3", unique_id="u/1"),
+        "svamp": _row(Body="A has 3", Question="How many?", Answer=3.0, ID="s-1", idx=0),
+        "asdiv": _row(body="B.", question="Q?", answer="14  (seats)", idx=0),
+        "mawps": _row(input="I", target=1.5, type="addsub", idx=0),
+        "carp_en": _row(content="C", answer=r"\frac { 3 } { 2 }"),
+    }
+    expected = {
+        "gsm8k": ("7", "Q?", "1000"),
+        "math": ("0", "P", r"\frac{1}{2}"),
+        "math-oai": ("u/1", "P", "3"),
+        "svamp": ("0", "A has 3. How many?", "3"),
+        "asdiv": ("0", "B. Q?", "14"),
+        "mawps": ("0", "I", "1.5"),
+        "carp_en": ("0", "C", r"\frac { 3 } { 2 }"),
+    }
+    for name, line in cases.items():
+        (item,) = load_benchmark(name, _write(tmp_path, [line], f"{name}.jsonl"))
+        assert (item.id, item.question, item.gold) == expected[name], name
+
+
+def test_malformed_json_names_path_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row(question="Q", answer="#### 1"), "{not json"])
+    with pytest.raises(DataError, match=r":2\b") as info:
+        load_benchmark("gsm8k", path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_field_names_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row(question="Q", answer="#### 1"), _row(question="Q2")])
+    with pytest.raises(DataError, match=r":2: missing field 'answer'") as info:
+        load_benchmark("gsm8k", path)
+    assert str(path) in str(info.value)
+
+
+def test_wrong_type_names_line_and_field(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row(input="I", target="43", idx=0)])
+    with pytest.raises(DataError, match=r":1: field 'target' must be a number"):
+        load_benchmark("mawps", path)
+
+
+def test_empty_question_names_line_and_field(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row(content="   ", answer="1")])
+    with pytest.raises(DataError, match=r":1: field 'content' is empty"):
+        load_benchmark("carp_en", path)
+
+
+def test_missing_gold_marker(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row(question="Q", answer="no marker")])
+    with pytest.raises(DataError, match=r":1: field 'answer' has no '####'"):
+        load_benchmark("gsm8k", path)
+
+
+def test_duplicate_ids_rejected(tmp_path: Path) -> None:
+    line = _row(input="I", target=1.0, idx=3)
+    with pytest.raises(DataError, match=r":2: duplicate id '3'"):
+        load_benchmark("mawps", _write(tmp_path, [line, line]))
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, [])
+    with pytest.raises(DataError, match="no rows") as info:
+        load_benchmark("svamp", path)
+    assert str(path) in str(info.value)
+
+
+def test_unknown_benchmark_lists_known(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row(question="Q", answer="#### 1")])
+    with pytest.raises(ValueError, match="unknown benchmark 'gsm9k'.*gsm8k.*carp_en"):
+        load_benchmark("gsm9k", path)

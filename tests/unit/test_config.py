@@ -1,0 +1,106 @@
+"""Every shipped config validates against the schema and passes the cross-key checks; the schema
+fills defaults and rejects typos; envs/*.yaml and pyproject.toml pin the same versions."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.utils import validate
+
+from jiuzhang.common.errors import ConfigError
+from jiuzhang.workflow import check_config
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = str(REPO / "config/schemas/config.schema.yaml")
+CONFIGS = [
+    REPO / "config/config.yaml",
+    REPO / ".test/config/config.yaml",
+    *sorted((REPO / "config/paper").glob("*.yaml")),
+]
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_shipped_configs_validate(path: Path) -> None:
+    config = _load(path)
+    validate(config, SCHEMA)
+    check_config(config)
+    assert config["prepare"]["templates"] == "prompts/cot"  # filled or given
+
+
+def test_paper_configs_use_the_papers_zero_stages() -> None:
+    stages = {
+        p.stem: _load(p)["target"]["train"]["zero_stage"]
+        for p in (REPO / "config/paper").glob("*.yaml")
+    }
+    assert stages == {"llama3-8b": 2, "mistral-7b": 2, "mixtral-8x7b": 3}
+    for path in (REPO / "config/paper").glob("*.yaml"):
+        train = _load(path)["target"]["train"]
+        assert train["learning_rate"] == 1.0e-5 and train["stable_ratio"] == 0.85
+        assert train["global_batch_size"] == 512
+
+
+def test_defaults_are_filled() -> None:
+    config = _load(REPO / ".test/config/config.yaml")
+    validate(config, SCHEMA)
+    assert config["resources"]["eval_bench"] == {
+        "threads": 1,
+        "mem_mb": 4000,
+        "runtime": 60,
+        "gpu": 0,
+        "nodes": 1,
+    }
+    assert config["synthesis"]["sampling"]["repetition_penalty"] == 1.0
+    assert "init" not in config["models"]["tiny"] or config["models"]["tiny"]["init"]["hidden_size"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda c: c["prepare"].update(n_shard=2), "n_shard"),
+        (lambda c: c["target"]["train"].update(zero_stage=1), "zero_stage|1 is not one of"),
+        (lambda c: c["synthesis"].update(backend={"name": "tgi"}), "tgi"),
+        (lambda c: c["evaluation"]["benchmarks"].update(gsm9k="x.jsonl"), "gsm9k"),
+        (lambda c: c["corpus"].update(min_rows=0), "min_rows|0 is less than"),
+    ],
+)
+def test_schema_errors_name_the_key(mutate, message: str) -> None:  # noqa: ANN001
+    config = copy.deepcopy(_load(REPO / ".test/config/config.yaml"))
+    mutate(config)
+    with pytest.raises(Exception, match=message):
+        validate(config, SCHEMA)
+
+
+def test_cross_key_errors_name_the_key() -> None:
+    config = _load(REPO / ".test/config/config.yaml")
+    validate(config, SCHEMA)
+    config["evaluation"]["models"].append("ghost")
+    with pytest.raises(ConfigError, match="evaluation.models: 'ghost'"):
+        check_config(config)
+    config = _load(REPO / ".test/config/config.yaml")
+    validate(config, SCHEMA)
+    config["target"]["train"]["global_batch_size"] = 12
+    with pytest.raises(ConfigError, match="target.train.global_batch_size"):
+        check_config(config)
+
+
+def _pins(text: str) -> dict[str, str]:
+    return {
+        m[1].lower().replace("_", "-"): m[2]
+        for m in re.finditer(r"([A-Za-z0-9_.-]+)==([\w.]+)", text)
+    }
+
+
+def test_envs_pin_what_pyproject_pins() -> None:
+    project = _pins((REPO / "pyproject.toml").read_text())
+    for env in (REPO / "envs").glob("*.yaml"):
+        for name, version in _pins(env.read_text()).items():
+            if name in project:
+                assert project[name] == version, f"{env.name}: {name}=={version} vs {project[name]}"
