@@ -11,11 +11,10 @@ STAMP := $(VENV)/.installed
 # CPU-only machines without a local torch wheel: make demo TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: demo test setup lint clean-results
+.PHONY: demo test setup clean-results
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	# torch first and pinned, so no dependency pulls another build in.
 	$(BIN)/pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -30,7 +29,8 @@ demo: $(STAMP)
 	echo "demo finished in $$(( $$(date +%s) - start )) s; table: results/report/table.md"
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest

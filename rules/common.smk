@@ -75,8 +75,10 @@ def packed_file(corpus):
 
 def get_pack_inputs(wildcards):
     if wildcards.corpus == "kd":
-        return {"corpus": config["synthesizer"]["kd_set"],
-                "model": model_dir(config["synthesizer"]["base"])}
+        return {
+            "corpus": config["synthesizer"]["kd_set"],
+            "model": model_dir(config["synthesizer"]["base"]),
+        }
     return {"corpus": CORPUS, "model": model_dir(config["target"]["base"])}
 
 
@@ -97,7 +99,9 @@ def get_bench_file(wildcards):
 def get_eval_metrics():
     return expand(
         "results/eval/{model}/{ptype}/{bench}/metrics.json",
-        model=EVAL_MODELS, ptype=PTYPES, bench=BENCHES,
+        model=EVAL_MODELS,
+        ptype=PTYPES,
+        bench=BENCHES,
     )
 
 

@@ -5,17 +5,17 @@ rule build_corpus:
     output:
         corpus=CORPUS,
         stats="results/corpus/cot/stats.json",
-    params:
-        corpus=config["corpus"],
     log:
         "logs/corpus/build_corpus/cot.log",
     benchmark:
         "results/benchmarks/corpus/build_corpus/cot.tsv"
+    conda:
+        "../envs/cpu.yaml"
     threads: res("build_corpus", "threads")
     resources:
         mem_mb=res("build_corpus", "mem_mb"),
         runtime=res("build_corpus", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
+    params:
+        corpus=config["corpus"],
     script:
         "../scripts/build_corpus.py"

@@ -7,20 +7,22 @@ rule eval_bench:
     output:
         preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
         metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
-    params:
-        decoding=config["evaluation"]["decoding"],
-        backend=config["evaluation"]["backend"],
-        limit=config["evaluation"]["limit"],
     log:
         "logs/evaluate/eval_bench/{model}.{ptype}.{bench}.log",
     benchmark:
         "results/benchmarks/evaluate/eval_bench/{model}.{ptype}.{bench}.tsv"
+    conda:
+        "../envs/vllm.yaml"
+        if config["evaluation"]["backend"]["name"] == "vllm"
+        else "../envs/cpu.yaml"
     threads: res("eval_bench", "threads")
     resources:
         mem_mb=res("eval_bench", "mem_mb"),
         runtime=res("eval_bench", "runtime"),
         gpu=res("eval_bench", "gpu"),
-    conda:
-        "../envs/vllm.yaml" if config["evaluation"]["backend"]["name"] == "vllm" else "../envs/cpu.yaml"
+    params:
+        decoding=config["evaluation"]["decoding"],
+        backend=config["evaluation"]["backend"],
+        limit=config["evaluation"]["limit"],
     script:
         "../scripts/eval_bench.py"

@@ -8,19 +8,19 @@ rule train_tokenizer:
     output:
         tokenizer=directory(TOKENIZER_DIR),
         manifest=manifest(TOKENIZER_DIR),
-    params:
-        vocab_size=config["tokenizer"]["vocab_size"],
-        fields=config["tokenizer"]["fields"],
     log:
         "logs/models/train_tokenizer/tokenizer.log",
     benchmark:
         "results/benchmarks/models/train_tokenizer/tokenizer.tsv"
+    conda:
+        "../envs/cpu.yaml"
     threads: res("train_tokenizer", "threads")
     resources:
         mem_mb=res("train_tokenizer", "mem_mb"),
         runtime=res("train_tokenizer", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
+    params:
+        vocab_size=config["tokenizer"]["vocab_size"],
+        fields=config["tokenizer"]["fields"],
     script:
         "../scripts/train_tokenizer.py"
 
@@ -32,19 +32,19 @@ rule init_model:
     output:
         model=directory("results/models/{model}"),
         manifest=manifest("results/models/{model}"),
-    params:
-        arch=lambda wc: BASE_MODELS[wc.model]["init"],
-        seed=lambda wc: config["seed"],
     log:
         "logs/models/init_model/{model}.log",
     benchmark:
         "results/benchmarks/models/init_model/{model}.tsv"
+    conda:
+        "../envs/cpu.yaml"
     threads: res("init_model", "threads")
     resources:
         mem_mb=res("init_model", "mem_mb"),
         runtime=res("init_model", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
+    params:
+        arch=lambda wc: BASE_MODELS[wc.model]["init"],
+        seed=lambda wc: config["seed"],
     script:
         "../scripts/init_model.py"
 
@@ -54,17 +54,17 @@ rule download_model:
     output:
         model=directory("resources/hub/{model}"),
         manifest=manifest("resources/hub/{model}"),
-    params:
-        repo_id=lambda wc: BASE_MODELS[wc.model]["hub"],
     log:
         "logs/models/download_model/{model}.log",
     benchmark:
         "results/benchmarks/models/download_model/{model}.tsv"
+    conda:
+        "../envs/cpu.yaml"
     threads: res("download_model", "threads")
     resources:
         mem_mb=res("download_model", "mem_mb"),
         runtime=res("download_model", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
+    params:
+        repo_id=lambda wc: BASE_MODELS[wc.model]["hub"],
     script:
         "../scripts/download_model.py"

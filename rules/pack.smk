@@ -6,17 +6,17 @@ rule pack_corpus:
     output:
         packed="results/packed/{corpus}/packed.safetensors",
         stats="results/packed/{corpus}/packed.stats.json",
-    params:
-        pack=get_pack_params,
     log:
         "logs/pack/pack_corpus/{corpus}.log",
     benchmark:
         "results/benchmarks/pack/pack_corpus/{corpus}.tsv"
+    conda:
+        "../envs/cpu.yaml"
     threads: res("pack_corpus", "threads")
     resources:
         mem_mb=res("pack_corpus", "mem_mb"),
         runtime=res("pack_corpus", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
+    params:
+        pack=get_pack_params,
     script:
         "../scripts/pack_corpus.py"

@@ -5,6 +5,16 @@ rule prepare_prompts:
         templates=expand("{folder}/{level}.md", folder=config["prepare"]["templates"], level=LEVELS),
     output:
         shards=expand("results/prompts/{{source}}/shard-{shard}.jsonl", shard=SHARDS),
+    log:
+        "logs/prepare/prepare_prompts/{source}.log",
+    benchmark:
+        "results/benchmarks/prepare/prepare_prompts/{source}.tsv"
+    conda:
+        "../envs/cpu.yaml"
+    threads: res("prepare_prompts", "threads")
+    resources:
+        mem_mb=res("prepare_prompts", "mem_mb"),
+        runtime=res("prepare_prompts", "runtime"),
     params:
         prepare=lambda wc: {
             "source": wc.source,
@@ -14,15 +24,5 @@ rule prepare_prompts:
             "n_shards": config["prepare"]["n_shards"],
             "seed": config["seed"],
         },
-    log:
-        "logs/prepare/prepare_prompts/{source}.log",
-    benchmark:
-        "results/benchmarks/prepare/prepare_prompts/{source}.tsv"
-    threads: res("prepare_prompts", "threads")
-    resources:
-        mem_mb=res("prepare_prompts", "mem_mb"),
-        runtime=res("prepare_prompts", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
     script:
         "../scripts/prepare_prompts.py"

@@ -5,18 +5,18 @@ rule report_table:
     output:
         md=TABLE_MD,
         csv=TABLE_CSV,
-    params:
-        models=EVAL_MODELS,
-        prompt_types=PTYPES,
     log:
         "logs/report/report_table/table.log",
     benchmark:
         "results/benchmarks/report/report_table/table.tsv"
+    conda:
+        "../envs/cpu.yaml"
     threads: res("report_table", "threads")
     resources:
         mem_mb=res("report_table", "mem_mb"),
         runtime=res("report_table", "runtime"),
-    conda:
-        "../envs/cpu.yaml"
+    params:
+        models=EVAL_MODELS,
+        prompt_types=PTYPES,
     script:
         "../scripts/report_table.py"

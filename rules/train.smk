@@ -9,20 +9,20 @@ rule train_synthesizer:
     output:
         model=directory(SYNTHESIZER_DIR),
         manifest=manifest(SYNTHESIZER_DIR),
-    params:
-        nproc=config["synthesizer"]["train"]["nproc_per_node"],
-        train=train_config_json("synthesizer"),
     log:
         "logs/train/train_synthesizer/synthesizer.log",
     benchmark:
         "results/benchmarks/train/train_synthesizer/synthesizer.tsv"
+    conda:
+        "../envs/train.yaml"
     threads: res("train_synthesizer", "threads")
     resources:
         mem_mb=res("train_synthesizer", "mem_mb"),
         runtime=res("train_synthesizer", "runtime"),
         gpu=res("train_synthesizer", "gpu"),
-    conda:
-        "../envs/train.yaml"
+    params:
+        nproc=config["synthesizer"]["train"]["nproc_per_node"],
+        train=train_config_json("synthesizer"),
     shell:
         "torchrun --standalone --nproc-per-node {params.nproc} -m jiuzhang.train"
         " --base {input.model} --packed {input.packed} --output {output.model}"
@@ -37,20 +37,20 @@ rule train_cpt:
     output:
         model=directory(TARGET_DIR),
         manifest=manifest(TARGET_DIR),
-    params:
-        nproc=config["target"]["train"]["nproc_per_node"],
-        train=train_config_json("target"),
     log:
         f"logs/train/train_cpt/{TARGET_NAME}.log",
     benchmark:
         f"results/benchmarks/train/train_cpt/{TARGET_NAME}.tsv"
+    conda:
+        "../envs/train.yaml"
     threads: res("train_cpt", "threads")
     resources:
         mem_mb=res("train_cpt", "mem_mb"),
         runtime=res("train_cpt", "runtime"),
         gpu=res("train_cpt", "gpu"),
-    conda:
-        "../envs/train.yaml"
+    params:
+        nproc=config["target"]["train"]["nproc_per_node"],
+        train=train_config_json("target"),
     shell:
         "torchrun --standalone --nproc-per-node {params.nproc} -m jiuzhang.train"
         " --base {input.model} --packed {input.packed} --output {output.model}"

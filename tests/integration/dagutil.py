@@ -33,8 +33,10 @@ def copy_workflow(repo: Path, dest: Path) -> Path:
     return dest
 
 
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run snakemake from this interpreter's environment in `workdir` with the .test config."""
+def snakemake(
+    workdir: Path, *args: str, check: bool = True, configfile: str = ".test/config/config.yaml"
+) -> subprocess.CompletedProcess[str]:
+    """Run snakemake from this interpreter's environment in `workdir` (.test config by default)."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     cmd = [
@@ -42,7 +44,7 @@ def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.Compl
         "-m",
         "snakemake",
         "--configfile",
-        ".test/config/config.yaml",
+        configfile,
         "--cores",
         "2",
         *args,

@@ -15,7 +15,8 @@ PAPER_HEADER = ["Model", "GSM8k", "MATH", "SVAMP", "ASDiv", "MAWPS", "CARP", "Av
 
 def planned_rules(workdir: Path, *args: str) -> dict[str, int]:
     """Rule -> job count that a dry run would execute."""
-    out = snakemake(workdir, "--dry-run", "--quiet", "rules", *args).stdout
+    proc = snakemake(workdir, "--dry-run", "--quiet", "rules", *args)
+    out = proc.stdout + proc.stderr
     counts: dict[str, int] = {}
     for line in out.splitlines():
         match = re.match(r"^(\w+)\s+(\d+)$", line.strip())
@@ -107,7 +108,8 @@ def test_bad_config_fails_with_the_key_named(repo_root: Path, tmp_path: Path) ->
     config.write_text(config.read_text().replace("n_shards: 2", "n_shards: 2\n  n_shard: 3"))
     proc = snakemake(workdir, "--dry-run", check=False)
     assert proc.returncode != 0
-    assert "n_shard" in proc.stderr and "unexpected" in proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "n_shard" in out and "unexpected" in out
 
 
 def test_bad_config_value_fails_with_the_key_named(repo_root: Path, tmp_path: Path) -> None:
@@ -115,7 +117,7 @@ def test_bad_config_value_fails_with_the_key_named(repo_root: Path, tmp_path: Pa
     config = workdir / ".test/config/config.yaml"
     config.write_text(config.read_text().replace("base: tiny\n", "base: tiny-missing\n"))
     proc = snakemake(workdir, "--dry-run", check=False)
-    assert proc.returncode != 0 and "target.base" in proc.stderr
+    assert proc.returncode != 0 and "target.base" in proc.stdout + proc.stderr
 
 
 def test_malformed_shard_error_names_file_and_line(repo_root: Path, tmp_path: Path) -> None:
@@ -130,5 +132,5 @@ def test_malformed_shard_error_names_file_and_line(repo_root: Path, tmp_path: Pa
     assert proc.returncode != 0
     log = (workdir / "logs/prepare/prepare_prompts/textbook.log").read_text()
     assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in log
-    assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in proc.stderr
+    assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in proc.stdout + proc.stderr
     assert not (workdir / "results/prompts/textbook/shard-00000.jsonl").exists()
