@@ -5,13 +5,13 @@ from snakemake.utils import validate
 
 validate(config, schema="../config/schemas/config.schema.yaml")
 
+from jiuzhang.prepare.templates import LEVELS
 from jiuzhang.workflow import check_config
 
 check_config(config)
 
 SOURCES = sorted(config["sources"])
 SHARDS = [f"{i:05d}" for i in range(config["prepare"]["n_shards"])]
-LEVELS = ["college", "middle", "grade", "high", "amc8", "amc10", "amc12", "aime"]
 BASE_MODELS = config["models"]
 TARGET_NAME = config["target"]["name"]
 EVAL_MODELS = config["evaluation"]["models"]

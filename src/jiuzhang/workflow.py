@@ -35,11 +35,12 @@ def check_config(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "config tokenizer.texts: `init` models need texts to train a tokenizer on"
         )
-    for name in ("synthesizer", "target"):
+    for name, rule in (("synthesizer", "train_synthesizer"), ("target", "train_cpt")):
         train = config[name]["train"]
-        per_step = train["nproc_per_node"] * train["micro_batch_size"]
+        nodes = config["resources"][rule]["nodes"]
+        per_step = nodes * train["nproc_per_node"] * train["micro_batch_size"]
         if train["global_batch_size"] % per_step:
             raise ConfigError(
                 f"config {name}.train.global_batch_size: {train['global_batch_size']} is not a "
-                f"multiple of nproc_per_node x micro_batch_size = {per_step}"
+                f"multiple of nodes x nproc_per_node x micro_batch_size = {per_step}"
             )

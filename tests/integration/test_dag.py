@@ -67,6 +67,13 @@ def test_every_stage_left_its_artifacts(test_dag: Path) -> None:
         "decoding",
         "grader_version",
     }
+    for artifact in (
+        "eval/tiny/jiuzhang/svamp/metrics.json",
+        "report/table.md",
+        "corpus/cot/corpus.jsonl",
+        "packed/kd/packed.safetensors",
+    ):
+        assert (results / f"{artifact}.manifest.json").is_file(), artifact
     for rule_log in (test_dag / "logs").rglob("*.log"):
         assert rule_log.stat().st_size > 0, rule_log
     assert list((results / "benchmarks").rglob("*.tsv"))

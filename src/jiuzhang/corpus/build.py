@@ -13,9 +13,10 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_jsonl, write_json, write_jsonl
 from jiuzhang.common.manifest import write_manifest
@@ -31,7 +32,7 @@ _TRAILER = re.compile(r"\n[ \t]*(?:#{1,3}[ \t]*\S.*|\[/Solution\])\s*$")
 
 
 @dataclasses.dataclass(frozen=True)
-class CorpusConfig:
+class CorpusConfig(FromMapping):
     """Filters applied to parsed generations."""
 
     min_rows: int = 1
@@ -41,15 +42,6 @@ class CorpusConfig:
     require_answer: bool = True
     check_arithmetic: bool = True
     check_grounding: bool = False
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> CorpusConfig:
-        """Build from config; unknown keys are an error."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ValueError(f"unknown corpus keys: {sorted(unknown)}")
-        return cls(**dict(values))
 
 
 def parse_cot_generation(text: str) -> tuple[str, str] | None:

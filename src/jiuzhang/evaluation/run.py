@@ -18,7 +18,7 @@ from typing import Any
 from jiuzhang.common.errors import ConfigError
 from jiuzhang.common.hashing import file_sha256, path_sha256, text_sha256
 from jiuzhang.common.io import write_json, write_jsonl
-from jiuzhang.common.manifest import code_version
+from jiuzhang.common.manifest import code_version, write_manifest
 from jiuzhang.evaluation.benchmarks import load_benchmark
 from jiuzhang.evaluation.grade import GRADER_VERSION, grade
 from jiuzhang.generation import SamplingConfig, make_generator
@@ -113,6 +113,18 @@ def run_eval(
     }
     write_jsonl(preds_out, rows)
     write_json(metrics_out, metrics)
+    write_manifest(
+        metrics_out,
+        inputs={"model": model, "benchmark": bench_file, "template": template},
+        params={
+            "prompt_type": prompt_type,
+            "decoding": dict(decoding),
+            "backend": backend,
+            "limit": limit,
+        },
+        seed=sampling.seed,
+        counts={"n": len(rows), "correct": n_correct},
+    )
     log.info(
         "%s %s %s: %d/%d = %.2f%%",
         model_name,

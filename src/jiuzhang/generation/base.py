@@ -6,11 +6,13 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from jiuzhang.common.config import FromMapping
+
 BACKENDS = ("transformers", "vllm", "openai")
 
 
 @dataclasses.dataclass(frozen=True)
-class SamplingConfig:
+class SamplingConfig(FromMapping):
     """Decoding settings; every one is passed to the backend (the original dropped some, §6.18)."""
 
     temperature: float = 0.0
@@ -21,17 +23,8 @@ class SamplingConfig:
     seed: int = 0
     stop: tuple[str, ...] = ()
 
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> SamplingConfig:
-        """Build from config; unknown keys are an error, `stop` becomes a tuple."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ValueError(f"unknown sampling keys: {sorted(unknown)}")
-        data = dict(values)
-        if "stop" in data:
-            data["stop"] = tuple(data["stop"])
-        return cls(**data)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stop", tuple(self.stop))  # config lists become a tuple
 
     @property
     def greedy(self) -> bool:

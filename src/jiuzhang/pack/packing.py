@@ -18,9 +18,10 @@ import dataclasses
 import logging
 import os
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
@@ -30,7 +31,7 @@ IGNORE = -100
 
 
 @dataclasses.dataclass(frozen=True)
-class PackConfig:
+class PackConfig(FromMapping):
     """Row length, shuffling seed and tokenization batch size."""
 
     seq_len: int = 2049
@@ -38,15 +39,6 @@ class PackConfig:
     batch_size: int = 1000
     input_field: str = "input"
     output_field: str = "output"
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> PackConfig:
-        """Build from config; unknown keys are an error."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ValueError(f"unknown pack keys: {sorted(unknown)}")
-        return cls(**dict(values))
 
 
 @dataclasses.dataclass(frozen=True)

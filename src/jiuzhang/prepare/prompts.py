@@ -13,8 +13,8 @@ import dataclasses
 import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
+from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, dumps_jsonl_line, open_text_write, read_jsonl
 from jiuzhang.common.manifest import write_manifest
@@ -28,7 +28,7 @@ BUILDERS = ("textbook", "wiki")
 
 
 @dataclasses.dataclass(frozen=True)
-class PrepareConfig:
+class PrepareConfig(FromMapping):
     """How one source becomes prompt shards."""
 
     source: str
@@ -43,15 +43,6 @@ class PrepareConfig:
             raise ValueError(f"unknown builder {self.builder!r}; known: {', '.join(BUILDERS)}")
         if self.extract_size < 1 or self.n_shards < 1:
             raise ValueError("extract_size and n_shards must be >= 1")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> PrepareConfig:
-        """Build from a config mapping; unknown keys are an error."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ValueError(f"unknown PrepareConfig keys: {sorted(unknown)}")
-        return cls(**dict(values))
 
 
 def iter_documents(paths: Sequence[str | os.PathLike[str]], max_docs: int = 0) -> Iterator[dict]:

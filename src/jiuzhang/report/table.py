@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_json
+from jiuzhang.common.manifest import write_manifest
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -79,5 +80,11 @@ def run_report_table(
     writer.writerows(rows)
     with atomic_path(csv_out) as tmp:
         tmp.write_text(buffer.getvalue(), "utf-8")
+    write_manifest(
+        md_out,
+        inputs={"metrics": list(metrics)},
+        params={"models": list(models), "prompt_types": list(prompt_types)},
+        counts={"rows": len(rows)},
+    )
     log.info("table:\n%s", markdown)
     return markdown

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_jsonl
 from jiuzhang.common.manifest import write_manifest
@@ -69,7 +70,7 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, out_dir: str | os.Pat
 
 
 @dataclasses.dataclass(frozen=True)
-class LlamaArch:
+class LlamaArch(FromMapping):
     """Shape of a random-init Llama (the tiny default's base models)."""
 
     hidden_size: int = 128
@@ -79,15 +80,6 @@ class LlamaArch:
     num_key_value_heads: int = 4
     max_position_embeddings: int = 1024
     tie_word_embeddings: bool = True
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> LlamaArch:
-        """Build from config; unknown keys are an error."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ValueError(f"unknown architecture keys: {sorted(unknown)}")
-        return cls(**dict(values))
 
 
 def init_model(

@@ -13,10 +13,10 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import ConfigError
 from jiuzhang.common.hashing import text_sha256
 from jiuzhang.common.io import write_json
@@ -28,7 +28,7 @@ ZERO_STAGES = (2, 3)
 
 
 @dataclasses.dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(FromMapping):
     """Training hyper-parameters; the global batch is in sequences (SPEC §6.3)."""
 
     zero_stage: int = 2
@@ -50,15 +50,6 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.zero_stage not in ZERO_STAGES:  # SPEC §6.1: never silently fall back
             raise ConfigError(f"zero_stage must be one of {ZERO_STAGES}, got {self.zero_stage}")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> TrainConfig:
-        """Build from config; unknown keys are an error."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(values) - names
-        if unknown:
-            raise ConfigError(f"unknown train keys: {sorted(unknown)}")
-        return cls(**dict(values))
 
     def accumulation_steps(self, world_size: int) -> int:
         """Gradient accumulation so that world x micro x accumulation == global batch, exactly."""
@@ -109,7 +100,11 @@ def _checkpoint_dir(output: Path) -> Path:
 
 
 def _prepare_checkpoints(ckpt_dir: Path, fingerprint: str, is_main: bool) -> bool:
-    """Return True when a compatible checkpoint exists; stale ones (other config) are removed."""
+    """Return True when a compatible checkpoint exists; stale ones (other config) are removed.
+
+    Every rank calls this; only rank 0 deletes, and only when the answer is False, so a rank that
+    looks while rank 0 is deleting also gets False: all ranks agree without a collective.
+    """
     stamp = ckpt_dir / "train_config.sha"
     has_ckpt = any(ckpt_dir.glob("checkpoint-*/trainer_state.json"))
     if has_ckpt and stamp.is_file() and stamp.read_text().strip() == fingerprint:
@@ -171,7 +166,7 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
         seed=cfg.seed,
         data_seed=cfg.seed,
         bf16=use_cuda,
-        gradient_checkpointing=cfg.gradient_checkpointing,
+        activation_checkpointing=cfg.gradient_checkpointing,
         deepspeed=deepspeed_config(cfg.zero_stage),
         accelerator_config=accelerator_config or None,
         remove_unused_columns=False,
