@@ -24,6 +24,17 @@ include: "rules/evaluate.smk"
 include: "rules/report.smk"
 
 
+# Target rules only collect files: they run on the submit host, never as cluster jobs.
+localrules:
+    all,
+    all_prompts,
+    all_synth,
+    all_corpus,
+    all_packed,
+    all_models,
+    all_eval,
+
+
 rule all:
     default_target: True
     input:

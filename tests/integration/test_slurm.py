@@ -1,0 +1,135 @@
+"""The .test DAG through a real SLURM cluster with `profiles/slurm` (issue 4).
+
+Needs the one-node cluster of `.ci/slurm/start.sh`; `.ci/run` starts it and sets JIUZHANG_SLURM=1.
+Without that variable these tests are skipped; with it, a cluster that does not answer fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from dagutil import copy_workflow, snakemake
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("JIUZHANG_SLURM") != "1", reason="no SLURM cluster (JIUZHANG_SLURM != 1)"
+)
+
+# The CI overlay: only the partition and the polling intervals differ from profiles/slurm.
+CLUSTER = (
+    "--profile", "profiles/slurm",
+    "--default-resources", "slurm_partition=debug", "runtime=30", "mem_mb=2000",
+    "--slurm-init-seconds-before-status-checks", "1",
+    "--seconds-between-status-checks", "1",
+)  # fmt: skip
+SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+)/")
+
+
+def submitted(output: str) -> dict[str, int]:
+    """Rule -> number of jobs that went through sbatch, from Snakemake's output."""
+    counts: dict[str, int] = {}
+    for _, rule in SUBMITTED.findall(output):
+        counts[rule] = counts.get(rule, 0) + 1
+    return counts
+
+
+def sacct_states(job_ids: list[str]) -> list[str]:
+    """Accounting states of the given SLURM job ids."""
+    out = subprocess.run(
+        ["sacct", "-n", "-X", "-P", "-o", "State", "-j", ",".join(job_ids)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return out.split()
+
+
+@pytest.fixture(scope="module")
+def cluster_run(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    proc = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True)
+    if proc.returncode != 0 or not re.search(r"idle|mixed|alloc", proc.stdout):
+        pytest.fail(f"JIUZHANG_SLURM=1 but the cluster does not answer: {proc.stderr.strip()}")
+    workdir = copy_workflow(repo_root, tmp_path_factory.mktemp("slurm"))
+    proc = snakemake(workdir, *CLUSTER)
+    return workdir, proc.stdout + proc.stderr
+
+
+def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str]) -> None:
+    workdir, output = cluster_run
+    counts = submitted(output)
+    assert counts == {
+        "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_corpus": 2,
+        "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1, "train_cpt": 1,
+        "eval_bench": 12, "report_table": 1,
+    }  # fmt: skip
+    job_ids = [job for job, _ in SUBMITTED.findall(output)]
+    assert sacct_states(job_ids) == ["COMPLETED"] * len(job_ids)
+    assert (workdir / "results/report/table.csv").read_text().startswith("Model,GSM8k,MATH")
+    assert (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").stat().st_size > 0
+
+
+def test_unchanged_rerun_submits_nothing(cluster_run: tuple[Path, str]) -> None:
+    workdir, _ = cluster_run
+    proc = snakemake(workdir, *CLUSTER)
+    output = proc.stdout + proc.stderr
+    assert submitted(output) == {} and "Nothing to be done" in output
+
+
+def _copy_run(workdir: Path, dest: Path) -> Path:
+    shutil.copytree(workdir, dest, symlinks=True)
+    return dest
+
+
+def test_training_change_resubmits_training_and_descendants(
+    cluster_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    workdir = _copy_run(cluster_run[0], tmp_path / "run")
+    config = workdir / ".test/config/config.yaml"
+    text = config.read_text()
+    assert "    learning_rate: 3.0e-3\n" in text
+    config.write_text(text.replace("    learning_rate: 3.0e-3\n", "    learning_rate: 2.0e-3\n"))
+    proc = snakemake(workdir, *CLUSTER)
+    assert submitted(proc.stdout + proc.stderr) == {
+        "train_cpt": 1, "eval_bench": 6, "report_table": 1
+    }  # fmt: skip
+
+
+def test_eval_prompt_change_plans_only_eval_and_table(
+    cluster_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    workdir = _copy_run(cluster_run[0], tmp_path / "run")
+    template = workdir / "prompts/eval/jiuzhang.md"
+    template.write_text(template.read_text().replace("## Solution", "## Solution:"))
+    proc = snakemake(workdir, *CLUSTER, "--dry-run", "--quiet", "rules")
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
+    counts.pop("total", None)
+    assert counts == {"eval_bench": "12", "report_table": "1", "all": "1"}
+
+
+def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
+    cluster_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    workdir = _copy_run(cluster_run[0], tmp_path / "run")
+    shard = workdir / "results/prompts/wiki/shard-00001.jsonl"
+    good = shard.read_text()
+    lines = good.splitlines(keepends=True)
+    shard.write_text(lines[0] + '{"id": "broken", "prompt": \n' + "".join(lines[1:]))
+    template = workdir / "prompts/eval/jiuzhang.md"  # independent work: the base model's evals
+    template.write_text(template.read_text().replace("## Solution", "## Solution:"))
+    proc = snakemake(workdir, *CLUSTER, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "logs/synthesize/synth_cot_shard/wiki.00001.log" in output
+    assert "shard-00001.jsonl:2: invalid JSON" in output  # the log, shown on failure
+    assert submitted(output).get("eval_bench") == 6  # keep-going: the base model was evaluated
+    base_metrics = workdir / "results/eval/tiny/jiuzhang/gsm8k/metrics.json"
+    assert base_metrics.stat().st_mtime > template.stat().st_mtime
+    assert not (workdir / "results/synth/cot/wiki/shard-00001.jsonl").exists()
+
+    shard.write_text(good)  # the fix
+    proc = snakemake(workdir, *CLUSTER)
+    counts = submitted(proc.stdout + proc.stderr)
+    assert counts["synth_cot_shard"] == 1 and counts["report_table"] == 1
+    assert (workdir / "results/report/table.md").stat().st_mtime > shard.stat().st_mtime
