@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # CPU-only machines without a local torch wheel: make demo TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: demo test setup clean-results
+.PHONY: demo test setup install-profile clean-results
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,16 @@ demo: $(STAMP)
 	echo "demo finished in $$(( $$(date +%s) - start )) s; table: results/report/table.md"
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
 	$(BIN)/pytest
+
+# Install profiles/slurm as the user's named profile, so `snakemake --profile slurm` finds it.
+install-profile:
+	mkdir -p "$${XDG_CONFIG_HOME:-$$HOME/.config}/snakemake"
+	cp -r profiles/slurm "$${XDG_CONFIG_HOME:-$$HOME/.config}/snakemake/"
 
 clean-results:
 	rm -rf results logs .snakemake

@@ -34,10 +34,14 @@ def copy_workflow(repo: Path, dest: Path) -> Path:
 
 
 def snakemake(
-    workdir: Path, *args: str, check: bool = True, configfile: str = ".test/config/config.yaml"
+    workdir: Path,
+    *args: str,
+    check: bool = True,
+    configfile: str = ".test/config/config.yaml",
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run snakemake from this interpreter's environment in `workdir` (.test config by default)."""
-    env = dict(os.environ)
+    env = {**os.environ, **(extra_env or {})}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     cmd = [
         sys.executable,

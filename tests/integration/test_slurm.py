@@ -47,10 +47,18 @@ def sacct_states(job_ids: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cluster_run(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def cluster() -> None:
+    """The cluster answers (JIUZHANG_SLURM=1 promised one)."""
     proc = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True)
     if proc.returncode != 0 or not re.search(r"idle|mixed|alloc", proc.stdout):
         pytest.fail(f"JIUZHANG_SLURM=1 but the cluster does not answer: {proc.stderr.strip()}")
+
+
+@pytest.fixture(scope="module")
+def cluster_run(
+    cluster: None, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
+    """A workflow copy on which the whole .test DAG ran through SLURM; Snakemake's output."""
     workdir = copy_workflow(repo_root, tmp_path_factory.mktemp("slurm"))
     proc = snakemake(workdir, *CLUSTER)
     return workdir, proc.stdout + proc.stderr
@@ -122,6 +130,7 @@ def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "logs/synthesize/synth_cot_shard/wiki.00001.log" in output
+    assert ".snakemake/slurm_logs/rule_synth_cot_shard/" in output
     assert "shard-00001.jsonl:2: invalid JSON" in output  # the log, shown on failure
     assert submitted(output).get("eval_bench") == 6  # keep-going: the base model was evaluated
     base_metrics = workdir / "results/eval/tiny/jiuzhang/gsm8k/metrics.json"
@@ -133,3 +142,18 @@ def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
     counts = submitted(proc.stdout + proc.stderr)
     assert counts["synth_cot_shard"] == 1 and counts["report_table"] == 1
     assert (workdir / "results/report/table.md").stat().st_mtime > shard.stat().st_mtime
+
+
+def test_bare_profile_name_is_found_in_the_user_config(
+    cluster: None, repo_root: Path, tmp_path: Path
+) -> None:
+    # README: install ours as the user's `slurm` profile, then `snakemake --profile slurm`.
+    user_config = tmp_path / "xdg"
+    shutil.copytree(repo_root / "profiles/slurm", user_config / "snakemake/slurm")
+    workdir = copy_workflow(repo_root, tmp_path / "wf")
+    proc = snakemake(
+        workdir, "--profile", "slurm", "--dry-run", extra_env={"XDG_CONFIG_HOME": str(user_config)}
+    )
+    output = proc.stdout + proc.stderr
+    assert "Using profiles slurm and workflow specific profile profiles/default" in output
+    assert "slurm_partition=gpu" in output  # the installed profile's placeholder partition
