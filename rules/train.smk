@@ -20,6 +20,7 @@ rule train_synthesizer:
         mem_mb=res("train_synthesizer", "mem_mb"),
         runtime=res("train_synthesizer", "runtime"),
         gpu=res("train_synthesizer", "gpu"),
+        nodes=res("train_synthesizer", "nodes"),
     params:
         nproc=config["synthesizer"]["train"]["nproc_per_node"],
         train=train_config_json("synthesizer"),
@@ -48,6 +49,7 @@ rule train_cpt:
         mem_mb=res("train_cpt", "mem_mb"),
         runtime=res("train_cpt", "runtime"),
         gpu=res("train_cpt", "gpu"),
+        nodes=res("train_cpt", "nodes"),
     params:
         nproc=config["target"]["train"]["nproc_per_node"],
         train=train_config_json("target"),

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ pytestmark = pytest.mark.skipif(
 # The CI overlay: only the partition and the polling intervals differ from profiles/slurm.
 CLUSTER = (
     "--profile", "profiles/slurm",
-    "--default-resources", "slurm_partition=debug", "runtime=30", "mem_mb=2000",
+    # --default-resources replaces the profile's mapping: restate its values, change the partition
+    "--default-resources", "slurm_partition=debug", "runtime=60", "mem_mb=4000",
     "--slurm-init-seconds-before-status-checks", "1",
     "--seconds-between-status-checks", "1",
 )  # fmt: skip
@@ -37,13 +39,14 @@ def submitted(output: str) -> dict[str, int]:
     return counts
 
 
-def sacct_states(job_ids: list[str]) -> list[str]:
-    """Accounting states of the given SLURM job ids."""
+def sacct(job_ids: list[str], field: str, since: str) -> list[str]:
+    """One accounting field (e.g. State, AllocTRES) of each given job id submitted since `since`
+    (job ids restart when the CI cluster restarts; the accounting database keeps older ones)."""
     out = subprocess.run(
-        ["sacct", "-n", "-X", "-P", "-o", "State", "-j", ",".join(job_ids)],
+        ["sacct", "-n", "-X", "-P", "-S", since, "-o", field, "-j", ",".join(job_ids)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    return out.split()
+    return out.splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -57,29 +60,37 @@ def cluster() -> None:
 @pytest.fixture(scope="module")
 def cluster_run(
     cluster: None, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, str]:
-    """A workflow copy on which the whole .test DAG ran through SLURM; Snakemake's output."""
+) -> tuple[Path, str, str]:
+    """A workflow copy on which the whole .test DAG ran through SLURM, Snakemake's output, and
+    the submission start time."""
     workdir = copy_workflow(repo_root, tmp_path_factory.mktemp("slurm"))
+    since = time.strftime("%Y-%m-%dT%H:%M:%S")
     proc = snakemake(workdir, *CLUSTER)
-    return workdir, proc.stdout + proc.stderr
+    return workdir, proc.stdout + proc.stderr, since
 
 
-def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str]) -> None:
-    workdir, output = cluster_run
+def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> None:
+    workdir, output, since = cluster_run
     counts = submitted(output)
     assert counts == {
         "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_corpus": 2,
         "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1, "train_cpt": 1,
         "eval_bench": 12, "report_table": 1,
     }  # fmt: skip
-    job_ids = [job for job, _ in SUBMITTED.findall(output)]
-    assert sacct_states(job_ids) == ["COMPLETED"] * len(job_ids)
+    jobs = SUBMITTED.findall(output)
+    job_ids = [job for job, _ in jobs]
+    assert sacct(job_ids, "State", since) == ["COMPLETED"] * len(job_ids)
+    # GPU rules got a GPU from SLURM's GRES, CPU-only rules none.
+    tres = dict(zip(job_ids, sacct(job_ids, "AllocTRES", since), strict=True))
+    for job, rule in jobs:
+        wants_gpu = rule in ("synth_cot_shard", "eval_bench")
+        assert ("gres/gpu=1" in tres[job]) == wants_gpu, (rule, tres[job])
     assert (workdir / "results/report/table.csv").read_text().startswith("Model,GSM8k,MATH")
     assert (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").stat().st_size > 0
 
 
-def test_unchanged_rerun_submits_nothing(cluster_run: tuple[Path, str]) -> None:
-    workdir, _ = cluster_run
+def test_unchanged_rerun_submits_nothing(cluster_run: tuple[Path, str, str]) -> None:
+    workdir = cluster_run[0]
     proc = snakemake(workdir, *CLUSTER)
     output = proc.stdout + proc.stderr
     assert submitted(output) == {} and "Nothing to be done" in output
@@ -91,7 +102,7 @@ def _copy_run(workdir: Path, dest: Path) -> Path:
 
 
 def test_training_change_resubmits_training_and_descendants(
-    cluster_run: tuple[Path, str], tmp_path: Path
+    cluster_run: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     workdir = _copy_run(cluster_run[0], tmp_path / "run")
     config = workdir / ".test/config/config.yaml"
@@ -105,7 +116,7 @@ def test_training_change_resubmits_training_and_descendants(
 
 
 def test_eval_prompt_change_plans_only_eval_and_table(
-    cluster_run: tuple[Path, str], tmp_path: Path
+    cluster_run: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     workdir = _copy_run(cluster_run[0], tmp_path / "run")
     template = workdir / "prompts/eval/jiuzhang.md"
@@ -117,7 +128,7 @@ def test_eval_prompt_change_plans_only_eval_and_table(
 
 
 def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
-    cluster_run: tuple[Path, str], tmp_path: Path
+    cluster_run: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     workdir = _copy_run(cluster_run[0], tmp_path / "run")
     shard = workdir / "results/prompts/wiki/shard-00001.jsonl"
