@@ -100,6 +100,7 @@ SlurmctldLogFile=/var/log/slurm/slurmctld.log
 SlurmdLogFile=/var/log/slurm/slurmd.log
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
+AccountingStorageTRES=gres/gpu
 JobAcctGatherType=jobacct_gather/linux
 JobCompType=jobcomp/none
 NodeName=${host} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=${memory} ${gres} State=UNKNOWN

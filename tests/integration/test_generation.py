@@ -10,6 +10,7 @@ import pytest
 
 from jiuzhang.generation import SamplingConfig, make_generator
 from jiuzhang.synthesize import run_synth_shard
+from jiuzhang.synthesize.shard import _fingerprint
 from jiuzhang.train.model_init import LlamaArch, init_model, train_tokenizer
 
 TEXTS = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."] * 30
@@ -82,10 +83,38 @@ def test_synthesis_shard_resumes_after_a_kill(tiny_model: str, tmp_path: Path) -
     assert run_synth_shard(output=str(whole), **args) == 20
     lines = whole.read_text().splitlines()
     assert [json.loads(x)["id"] for x in lines[:3]] == ["r0-s0", "r0-s1", "r1-s0"]
-    # A job killed mid-write: one whole batch, part of the next, a torn line.
+    # A job killed mid-write: one whole batch, part of the next, a torn line; its key file says
+    # which inputs and settings it was made from.
     resumed = tmp_path / "resumed.jsonl"
     partial = tmp_path / "resumed.jsonl.partial"
     partial.write_text("\n".join(lines[:6]) + "\n" + lines[6][:10])
+    settings = {k: args[k] for k in ("sampling", "backend", "rows_per_batch", "samples_per_prompt",
+                                     "shard_key")}  # fmt: skip
+    key = tmp_path / "resumed.jsonl.partial.key"
+    key.write_text(_fingerprint(str(prompts), tiny_model, settings))
+    marker = json.loads(lines[0]) | {"generated_text": "FROM THE PARTIAL FILE"}
+    partial.write_text(json.dumps(marker) + "\n" + partial.read_text().split("\n", 1)[1])
     assert run_synth_shard(output=str(resumed), **args) == 20
-    assert resumed.read_text() == whole.read_text()  # every row exactly once, same text
-    assert not partial.exists()
+    resumed_lines = resumed.read_text().splitlines()
+    assert json.loads(resumed_lines[0])["generated_text"] == "FROM THE PARTIAL FILE"  # resumed
+    assert resumed_lines[1:] == lines[1:]  # every other row exactly once, same text
+    assert not partial.exists() and not key.exists()
+
+
+def test_stale_partial_file_is_not_resumed(tiny_model: str, tmp_path: Path) -> None:
+    prompts = _shard(tmp_path, 4)
+    args = dict(
+        prompts=str(prompts),
+        model=tiny_model,
+        sampling=SAMPLING,
+        backend="transformers",
+        backend_options={"batch_size": 4},
+        shard_key="s/00000",
+        rows_per_batch=2,
+    )
+    out = tmp_path / "out.jsonl"
+    stale = {"id": "r0", "generated_text": "made with another seed"}
+    (tmp_path / "out.jsonl.partial").write_text((json.dumps(stale) + "\n") * 2)
+    (tmp_path / "out.jsonl.partial.key").write_text("another fingerprint\n")
+    run_synth_shard(output=str(out), **args)
+    assert "made with another seed" not in out.read_text()

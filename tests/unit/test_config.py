@@ -50,7 +50,7 @@ def test_paper_configs_use_the_papers_zero_stages() -> None:
 def test_defaults_are_filled() -> None:
     config = _load(REPO / ".test/config/config.yaml")
     validate(config, SCHEMA)
-    assert config["resources"]["eval_bench"] == {
+    assert config["resources"]["report_table"] == {
         "threads": 1,
         "mem_mb": 4000,
         "runtime": 60,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhang.common.errors import DataError
+from jiuzhang.common.hashing import file_sha256, text_sha256
 from jiuzhang.common.io import dumps_jsonl_line, load_jsonl
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.common.seeding import derive_seed
@@ -24,9 +25,31 @@ from jiuzhang.generation import SamplingConfig, make_generator
 log = logging.getLogger(__name__)
 
 
-def _resume_count(partial: Path, rows_per_batch: int) -> int:
+def _fingerprint(prompts: str, model: str, settings: Mapping[str, Any]) -> str:
+    """What a partial file was generated from: prompt bytes, model files (name, size, mtime),
+    settings. A partial file made from anything else is not resumed."""
+    model_files = (
+        sorted(
+            (str(p.relative_to(model)), p.stat().st_size, p.stat().st_mtime_ns)
+            for p in Path(model).rglob("*")
+            if p.is_file()
+        )
+        if Path(model).is_dir()
+        else model
+    )
+    return text_sha256(
+        json.dumps([file_sha256(prompts), model_files, dict(settings)], sort_keys=True)
+    )
+
+
+def _resume_count(partial: Path, rows_per_batch: int, fingerprint: str) -> int:
     """Rows already generated: the partial file is cut back to its last whole batch."""
-    if not partial.exists():
+    key = partial.with_name(partial.name + ".key")
+    if not partial.exists() or not key.is_file() or key.read_text().strip() != fingerprint:
+        if partial.exists():
+            log.warning("discarding %s: made from other inputs or settings", partial)
+        partial.unlink(missing_ok=True)
+        key.write_text(fingerprint + "\n")
         return 0
     lines = partial.read_bytes().split(b"\n")[:-1]  # whatever follows the last newline is torn
     whole = len(lines) - len(lines) % rows_per_batch
@@ -65,7 +88,14 @@ def run_synth_shard(
     sampling_cfg = SamplingConfig.from_mapping(sampling)
     out = Path(output)
     partial = out.with_name(out.name + ".partial")
-    done = _resume_count(partial, rows_per_batch)
+    settings = {
+        "sampling": dict(sampling),
+        "backend": backend,
+        "rows_per_batch": rows_per_batch,
+        "samples_per_prompt": samples_per_prompt,
+        "shard_key": shard_key,
+    }
+    done = _resume_count(partial, rows_per_batch, _fingerprint(prompts, model, settings))
     if done > len(rows):
         raise DataError(f"{partial}: has {done} rows but the shard has {len(rows)}; delete it")
     if done:
@@ -89,15 +119,11 @@ def run_synth_shard(
             os.fsync(handle.fileno())
             log.info("%s: %d/%d rows", out.name, min(start + rows_per_batch, len(rows)), len(rows))
     os.replace(partial, out)
+    partial.with_name(partial.name + ".key").unlink(missing_ok=True)
     write_manifest(
         out,
         inputs={"prompts": prompts, "model": model},
-        params={
-            "sampling": dict(sampling),
-            "backend": backend,
-            "rows_per_batch": rows_per_batch,
-            "samples_per_prompt": samples_per_prompt,
-        },
+        params=settings,
         seed=sampling_cfg.seed,
         counts={"rows": len(rows)},
     )

@@ -207,9 +207,8 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
         dist.barrier()
     if is_main:
         tokenizer.save_pretrained(staging)
-        (staging / "training_args.bin").unlink(
-            missing_ok=True
-        )  # a pickle; settings are in the manifest
+        # training_args.bin is a pickle; the settings are in the manifest instead.
+        (staging / "training_args.bin").unlink(missing_ok=True)
         write_json(staging / "train_log.json", trainer.state.log_history)
         if out.exists():
             shutil.rmtree(out)
