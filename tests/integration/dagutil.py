@@ -43,16 +43,9 @@ def snakemake(
     """Run snakemake from this interpreter's environment in `workdir` (.test config by default)."""
     env = {**os.environ, **(extra_env or {})}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--configfile",
-        configfile,
-        "--cores",
-        "2",
-        *args,
-    ]
+    # Cores come from the workflow profile (profiles/default), as when a user types `snakemake`.
+    # (--configfile last: it takes several values and would swallow a target after it.)
+    cmd = [sys.executable, "-m", "snakemake", *args, "--configfile", configfile]
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=1800)
     if check and proc.returncode != 0:
         raise AssertionError(

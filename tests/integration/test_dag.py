@@ -141,3 +141,20 @@ def test_malformed_shard_error_names_file_and_line(repo_root: Path, tmp_path: Pa
     assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in log
     assert "textbooks_markdown.jsonl.gz:3: invalid JSON" in proc.stdout + proc.stderr
     assert not (workdir / "results/prompts/textbook/shard-00000.jsonl").exists()
+
+
+def test_plain_snakemake_runs_the_demo_config(repo_root: Path, tmp_path: Path) -> None:
+    # README: inside the venv, `snakemake` alone runs the tiny default via profiles/default.
+    import os
+    import subprocess
+    import sys
+
+    workdir = copy_workflow(repo_root, tmp_path / "wf")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "all_prompts"],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "workflow specific profile profiles/default" in proc.stderr
+    assert (workdir / "results/prompts/wiki/shard-00001.jsonl").stat().st_size > 0
