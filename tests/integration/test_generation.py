@@ -67,18 +67,22 @@ def _shard(tmp_path: Path, n: int) -> Path:
     return path
 
 
-def test_synthesis_shard_resumes_after_a_kill(tiny_model: str, tmp_path: Path) -> None:
-    prompts = _shard(tmp_path, 10)
+def _shard_args(prompts: Path, model: str, **overrides: object) -> dict:
+    """Arguments of `run_synth_shard` for a test shard (output left to the caller)."""
     args = dict(
         prompts=str(prompts),
-        model=tiny_model,
+        model=model,
         sampling=SAMPLING,
         backend="transformers",
         backend_options={"batch_size": 4},
         shard_key="s/00000",
-        rows_per_batch=4,
-        samples_per_prompt=2,
     )
+    return {**args, **overrides}
+
+
+def test_synthesis_shard_resumes_after_a_kill(tiny_model: str, tmp_path: Path) -> None:
+    prompts = _shard(tmp_path, 10)
+    args = _shard_args(prompts, tiny_model, rows_per_batch=4, samples_per_prompt=2)
     whole = tmp_path / "whole.jsonl"
     assert run_synth_shard(output=str(whole), **args) == 20
     lines = whole.read_text().splitlines()
@@ -103,15 +107,7 @@ def test_synthesis_shard_resumes_after_a_kill(tiny_model: str, tmp_path: Path) -
 
 def test_stale_partial_file_is_not_resumed(tiny_model: str, tmp_path: Path) -> None:
     prompts = _shard(tmp_path, 4)
-    args = dict(
-        prompts=str(prompts),
-        model=tiny_model,
-        sampling=SAMPLING,
-        backend="transformers",
-        backend_options={"batch_size": 4},
-        shard_key="s/00000",
-        rows_per_batch=2,
-    )
+    args = _shard_args(prompts, tiny_model, rows_per_batch=2)
     out = tmp_path / "out.jsonl"
     stale = {"id": "r0", "generated_text": "made with another seed"}
     (tmp_path / "out.jsonl.partial").write_text((json.dumps(stale) + "\n") * 2)
