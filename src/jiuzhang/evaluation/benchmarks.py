@@ -1,19 +1,17 @@
-"""Benchmark test sets: local JSONL files -> `BenchItem(id, question, gold, meta)`.
+"""Benchmark test sets: local JSONL files or hub files -> `BenchItem(id, question, gold, ...)`.
 
 Each benchmark keeps its own source layout (`<name>/test.jsonl`, SPEC §5.1); the question and the
-gold answer are rebuilt here the way the original harness did, minus its normalisation bugs:
+reference answer are rebuilt here the way the original harness did, minus its normalisation bugs
+(`reference_answer` lists the gold rules; the grading CLI uses the same function on raw golds):
 
-- gsm8k: `question`; gold = text after `####` in `answer`, thousands commas removed.
-- math, math-oai: `problem`; gold = last `\\boxed{…}` of `solution` (else the `answer` field).
-- svamp: `Body` (+ "." when it lacks final punctuation) + " " + `Question`; gold = `Answer` (float,
-  written without a trailing ".0" when integral).
-- asdiv: `body` + " " + `question`; gold = `answer` without parenthesised units
-  ("9 (apples)" -> "9").
-- mawps: `input`; gold = `target` (float, formatted like svamp).
-- carp_en: `content`; gold = `answer` verbatim (grading normalises both sides alike).
+- gsm8k: `question`; math, math-oai: `problem`; mawps: `input`; carp_en: `content`;
+- svamp: `Body` (+ "." when it lacks final punctuation) + " " + `Question`;
+- asdiv: `body` + " " + `question`.
 
-Ids come from `idx`, `ID` or `unique_id` (first present), else the 0-based line index; every error
-names the file and line.
+A benchmark source is a local path, or `hf://<owner>/<dataset>/<file>[@<revision>]` for a file
+of a Hugging Face dataset repository (JSONL, or Parquet when `pyarrow` is installed), fetched
+into the hub cache by `huggingface_hub` (offline mode reads the cache). Ids come from `idx`, `ID`
+or `unique_id` (first present), else the 0-based row index; every error names the file and row.
 """
 
 from __future__ import annotations
@@ -21,15 +19,24 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_jsonl
 from jiuzhang.evaluation.extract import last_boxed
 
-__all__ = ["BENCHMARKS", "PAPER_COLUMNS", "BenchItem", "load_benchmark"]
+__all__ = [
+    "BENCHMARKS",
+    "HUB_PREFIX",
+    "PAPER_COLUMNS",
+    "BenchItem",
+    "load_benchmark",
+    "reference_answer",
+    "resolve_source",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +53,7 @@ PAPER_COLUMNS: dict[str, str] = {
 }
 """Benchmark -> column of the paper's table, in table order (its MATH column is MATH-500)."""
 
+HUB_PREFIX = "hf://"
 _ID_FIELDS = ("idx", "ID", "unique_id")
 _PAREN_RE = re.compile(r"\s*\([^()]*\)")
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d),(?=\d)")
@@ -57,7 +65,8 @@ class BenchItem:
 
     id: str
     question: str
-    gold: str
+    gold: str  # the reference answer, cut from `raw_gold` by `reference_answer`
+    raw_gold: Any = None  # the gold field as the benchmark stores it
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -92,65 +101,109 @@ def _nonempty(text: str, key: str, where: str) -> str:
     return text
 
 
-def _gsm8k(record: dict[str, Any], where: str) -> tuple[str, str]:
-    answer = _text(record, "answer", where)
+def _gold_text(raw: Any, key: str, where: str) -> str:
+    """A raw string gold field, checked."""
+    return _text({key: raw}, key, where)
+
+
+def _gold_number(raw: Any, key: str, where: str) -> str:
+    """A raw numeric gold field (a JSON number) as text."""
+    return _number({key: raw}, key, where)
+
+
+def _ref_gsm8k(raw: Any, key: str, where: str) -> str:
+    answer = _gold_text(raw, key, where)
     if "####" not in answer:
-        raise DataError(f"{where}: field 'answer' has no '####' final answer")
-    gold = _DIGIT_COMMA_RE.sub("", answer.rsplit("####", 1)[1])
-    return _text(record, "question", where), _nonempty(gold, "answer", where)
+        raise DataError(f"{where}: field {key!r} has no '####' final answer")
+    return _nonempty(_DIGIT_COMMA_RE.sub("", answer.rsplit("####", 1)[1]), key, where)
 
 
-def _math(record: dict[str, Any], where: str) -> tuple[str, str]:
-    solution = _text(record, "solution", where)
-    gold = last_boxed(solution)
+def _ref_math(raw: Any, key: str, where: str) -> str:
+    gold = last_boxed(_gold_text(raw, key, where))
     if gold is None:
-        if "answer" not in record:
-            raise DataError(f"{where}: field 'solution' has no \\boxed{{}} answer (no 'answer')")
-        gold = _text(record, "answer", where)
-    return _text(record, "problem", where), gold
+        raise DataError(f"{where}: field {key!r} has no \\boxed{{}} answer")
+    return gold
 
 
-def _svamp(record: dict[str, Any], where: str) -> tuple[str, str]:
-    body = _text(record, "Body", where)
-    if not body.endswith((".", "?", "!")):
-        body += "."
-    return f"{body} {_text(record, 'Question', where)}", _number(record, "Answer", where)
-
-
-def _asdiv(record: dict[str, Any], where: str) -> tuple[str, str]:
-    question = f"{_text(record, 'body', where)} {_text(record, 'question', where)}"
-    gold = _PAREN_RE.sub("", _text(record, "answer", where))
-    return question, _nonempty(gold, "answer", where)
-
-
-def _mawps(record: dict[str, Any], where: str) -> tuple[str, str]:
-    return _text(record, "input", where), _number(record, "target", where)
-
-
-def _carp_en(record: dict[str, Any], where: str) -> tuple[str, str]:
-    return _text(record, "content", where), _text(record, "answer", where)
+def _ref_asdiv(raw: Any, key: str, where: str) -> str:
+    return _nonempty(_PAREN_RE.sub("", _gold_text(raw, key, where)), key, where)
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """How one benchmark's rows are read: required fields, converter, fields kept in `meta`."""
+    """How one benchmark's rows are read: required fields, question builder, the raw gold field
+    and how the reference answer is cut from it, fields kept in `meta`."""
 
     required: tuple[str, ...]
-    convert: Callable[[dict[str, Any], str], tuple[str, str]]
+    question: Callable[[dict[str, Any], str], str]
+    gold_field: str
+    reference: Callable[[Any, str, str], str]
     meta: tuple[str, ...]
 
 
+def _svamp_question(record: dict[str, Any], where: str) -> str:
+    body = _text(record, "Body", where)
+    if not body.endswith((".", "?", "!")):
+        body += "."
+    return f"{body} {_text(record, 'Question', where)}"
+
+
+def _asdiv_question(record: dict[str, Any], where: str) -> str:
+    return f"{_text(record, 'body', where)} {_text(record, 'question', where)}"
+
+
+def _field(key: str) -> Callable[[dict[str, Any], str], str]:
+    return lambda record, where: _text(record, key, where)
+
+
+_MATH_META = ("level", "type", "subject")
 _LAYOUTS: dict[str, _Layout] = {
-    "gsm8k": _Layout(("question", "answer"), _gsm8k, ()),
-    "math": _Layout(("problem", "solution"), _math, ("level", "type", "subject")),
-    "math-oai": _Layout(("problem", "solution"), _math, ("level", "type", "subject", "answer")),
-    "svamp": _Layout(("Body", "Question", "Answer"), _svamp, ("Type", "Equation", "ID")),
-    "asdiv": _Layout(
-        ("body", "question", "answer"), _asdiv, ("solution_type", "formula", "answer")
+    "gsm8k": _Layout(("question", "answer"), _field("question"), "answer", _ref_gsm8k, ()),
+    "math": _Layout(("problem", "solution"), _field("problem"), "solution", _ref_math, _MATH_META),
+    "math-oai": _Layout(
+        ("problem", "solution"), _field("problem"), "solution", _ref_math, (*_MATH_META, "answer")
     ),
-    "mawps": _Layout(("input", "target"), _mawps, ("type",)),
-    "carp_en": _Layout(("content", "answer"), _carp_en, ()),
+    "svamp": _Layout(
+        ("Body", "Question", "Answer"),
+        _svamp_question,
+        "Answer",
+        _gold_number,
+        ("Type", "Equation", "ID"),
+    ),
+    "asdiv": _Layout(
+        ("body", "question", "answer"),
+        _asdiv_question,
+        "answer",
+        _ref_asdiv,
+        ("solution_type", "formula", "answer"),
+    ),
+    "mawps": _Layout(("input", "target"), _field("input"), "target", _gold_number, ("type",)),
+    "carp_en": _Layout(("content", "answer"), _field("content"), "answer", _gold_text, ()),
 }
+
+
+def reference_answer(
+    benchmark: str, raw_gold: Any, where: str = "gold", *, key: str | None = None
+) -> str:
+    """The reference answer inside a benchmark's raw gold field, as the benchmark stores it.
+
+    gsm8k: the text after `####` of `answer` (thousands commas removed); math, math-oai: the last
+    `\\boxed{…}` of `solution`; svamp, mawps: the number (integral values without ".0");
+    asdiv: `answer` without parenthesised units ("9 (apples)" -> "9"); carp_en: `answer`
+    verbatim. DataError naming `where` and the field (`key`, default the benchmark's own field
+    name) when it holds no answer.
+    """
+    layout = _layout(benchmark)
+    return layout.reference(raw_gold, key or layout.gold_field, where)
+
+
+def _layout(name: str) -> _Layout:
+    try:
+        return _LAYOUTS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown benchmark {name!r}; known benchmarks: {', '.join(BENCHMARKS)}"
+        ) from None
 
 
 def _row_id(record: dict[str, Any], lineno: int, where: str) -> str:
@@ -168,25 +221,73 @@ def _row_id(record: dict[str, Any], lineno: int, where: str) -> str:
     return str(lineno - 1)
 
 
-def load_benchmark(name: str, path: str | os.PathLike[str]) -> list[BenchItem]:
-    """Read benchmark `name` from its JSONL file at `path` into `BenchItem`s, in file order."""
+def resolve_source(source: str | os.PathLike[str]) -> Path:
+    """A local file for `source`: the path itself, or a hub file fetched into the hub cache."""
+    text = str(source)
+    if not text.startswith(HUB_PREFIX):
+        return Path(text)
+    spec, _, revision = text[len(HUB_PREFIX) :].partition("@")
+    parts = spec.split("/", 2)
+    if len(parts) != 3 or not all(parts):
+        raise DataError(f"{text}: expected hf://<owner>/<dataset>/<file>[@<revision>]")
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
     try:
-        layout = _LAYOUTS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown benchmark {name!r}; known benchmarks: {', '.join(BENCHMARKS)}"
-        ) from None
+        return Path(
+            hf_hub_download(
+                repo_id=f"{parts[0]}/{parts[1]}",
+                filename=parts[2],
+                repo_type="dataset",
+                revision=revision or None,
+            )
+        )
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as exc:
+        raise DataError(f"{text}: cannot fetch from the Hugging Face hub ({exc})") from None
+
+
+def _read_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, record) from JSONL(.gz) or Parquet; rows are numbered from 1."""
+    if path.suffix != ".parquet":
+        yield from read_jsonl(path, required=required)
+        return
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow)") from None
+    try:
+        records = pq.read_table(path).to_pylist()
+    except Exception as exc:  # pyarrow raises its own error types for damaged files
+        raise DataError(f"{path}: unreadable Parquet ({exc})") from None
+    for rowno, record in enumerate(records, start=1):
+        for key in required:
+            if key not in record:
+                raise DataError(f"{path}:{rowno}: missing field {key!r}")
+        yield rowno, record
+
+
+def load_benchmark(name: str, source: str | os.PathLike[str]) -> list[BenchItem]:
+    """Read benchmark `name` from `source` (a path or an hf:// file) into `BenchItem`s, in order."""
+    layout = _layout(name)
+    path = resolve_source(source)
     items: list[BenchItem] = []
     seen: dict[str, int] = {}
-    for lineno, record in read_jsonl(path, required=layout.required):
+    for lineno, record in _read_rows(path, layout.required):
         where = f"{path}:{lineno}"
-        question, gold = layout.convert(record, where)
+        question = layout.question(record, where)
+        raw = record[layout.gold_field]
+        try:
+            gold = layout.reference(raw, layout.gold_field, where)
+        except DataError:
+            if layout.reference is not _ref_math or "answer" not in record:
+                raise
+            gold = _text(record, "answer", where)  # a MATH row whose solution has no \\boxed{}
         item_id = _row_id(record, lineno, where)
         if item_id in seen:
             raise DataError(f"{where}: duplicate id {item_id!r} (first on line {seen[item_id]})")
         seen[item_id] = lineno
         meta = {key: record[key] for key in layout.meta if key in record}
-        items.append(BenchItem(id=item_id, question=question, gold=gold, meta=meta))
+        items.append(BenchItem(id=item_id, question=question, gold=gold, raw_gold=raw, meta=meta))
     if not items:
         raise DataError(f"{path}: no rows (empty benchmark file)")
     logger.debug("loaded %d %s items from %s", len(items), name, path)

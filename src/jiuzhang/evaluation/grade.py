@@ -8,12 +8,16 @@ in order: exact match of the normalised strings; a case-insensitive match of pla
 value ("x=3" vs "3"); and element-wise comparison of tuples / intervals (ordered, same brackets)
 and sets / bare comma lists (unordered). Two numbers that differ are never equivalent.
 
-Symbolic equivalence (sympy / Math-Verify) is not used yet; it would slot in as a further rule of
-`_equiv`, with `GRADER_VERSION` bumped so cached grades are redone.
+When none of these settles a pair and one side is not a plain number, the pair goes to the
+symbolic check (`jiuzhang.evaluation.symbolic`: Math-Verify in a worker process with a hard time
+limit), e.g. `2\\sqrt{3}` == `\\sqrt{12}`, `(x+1)^2` == `x^2+2x+1`, matrices and intervals.
 
 CLI: `python -m jiuzhang.evaluation.grade --input cases.jsonl --output graded.jsonl`, where each
-input row is `{id, benchmark, prediction, gold}` and each output row adds `extracted`, `correct`.
-A bad row stops the run with exit code 2, naming file:line; no output file is written then.
+input row is `{id, benchmark, prediction, gold}`: `prediction` is the full completion text and
+`gold` the raw benchmark field (GSM8K's whole `answer` with `####`, MATH's whole `solution`,
+SVAMP's number, ASDiv's "9 (apples)"); the reference is cut from it by
+`benchmarks.reference_answer`. Each output row adds `reference`, `extracted` and `correct`. A bad
+row stops the run with exit code 2, naming file:line; no output file is written then.
 """
 
 from __future__ import annotations
@@ -30,14 +34,15 @@ from typing import Any
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_jsonl, write_jsonl
 from jiuzhang.common.logs import log_to
-from jiuzhang.evaluation.benchmarks import BENCHMARKS
+from jiuzhang.evaluation.benchmarks import BENCHMARKS, reference_answer
 from jiuzhang.evaluation.extract import _balanced, extract_answer
+from jiuzhang.evaluation.symbolic import default_checker
 
 __all__ = ["GRADER_VERSION", "grade", "grade_file", "is_equiv", "main", "normalize"]
 
 logger = logging.getLogger(__name__)
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"
 """Bumped whenever extraction, normalisation or equivalence change what counts as correct."""
 
 REL_TOL = 1e-6
@@ -61,6 +66,8 @@ _SLASH_RE = re.compile(r"([-+]?)(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)")
 _FRAC_RE = re.compile(r"([-+]?)\\frac\{([^{}]+)\}\{([^{}]+)\}")
 _VAR_EQ_RE = re.compile(r"(?:[A-Za-z]|\\[A-Za-z]+)=([^=<>]+)")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_SYMBOLIC_MAX_CHARS = 400
+"""Longer answers are not sent to the symbolic check (they are prose, not mathematics)."""
 
 
 def _unwrap_text(text: str) -> str:
@@ -217,12 +224,9 @@ def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool 
         return True
     if not pred or not gold:
         return False
-    if (
-        _PLAIN_WORDS_RE.fullmatch(pred)
-        and _PLAIN_WORDS_RE.fullmatch(gold)
-        and sum(c.isalpha() for c in gold) >= 3
-    ):
-        return pred.lower() == gold.lower()
+    if _PLAIN_WORDS_RE.fullmatch(pred) and _PLAIN_WORDS_RE.fullmatch(gold):
+        # Words compare case-insensitively ("Yes" / "yes"); single letters are case-sensitive.
+        return sum(c.isalpha() for c in gold) >= 3 and pred.lower() == gold.lower()
     pred_value, gold_value = _to_number(pred), _to_number(gold)
     if pred_value is not None and gold_value is not None:
         return _numbers_close(pred_value, gold_value, pred_percent, gold_percent)
@@ -232,8 +236,11 @@ def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool 
         return _equiv(pred, match.group(1), pred_percent, gold_percent)
     pred_seq, gold_seq = _sequence(pred), _sequence(gold)
     if pred_seq is not None and gold_seq is not None and pred_seq[0] == gold_seq[0]:
-        return _match_elements(pred_seq[2], gold_seq[2], ordered=pred_seq[1])
-    return False
+        if _match_elements(pred_seq[2], gold_seq[2], ordered=pred_seq[1]):
+            return True
+    if len(pred) > _SYMBOLIC_MAX_CHARS or len(gold) > _SYMBOLIC_MAX_CHARS:
+        return False
+    return default_checker().equivalent(pred, gold)
 
 
 def is_equiv(pred: str | None, gold: str) -> bool:
@@ -257,10 +264,14 @@ def _checked_row(record: dict[str, Any], where: str) -> None:
     if isinstance(row_id, bool) or not isinstance(row_id, (str, int)):
         got = type(row_id).__name__
         raise DataError(f"{where}: field 'id' must be a string or an int, got {got}")
-    for key in ("benchmark", "prediction", "gold"):
+    for key in ("benchmark", "prediction"):
         if not isinstance(record[key], str):
             got = type(record[key]).__name__
             raise DataError(f"{where}: field {key!r} must be a string, got {got}")
+    gold = record["gold"]
+    if isinstance(gold, bool) or not isinstance(gold, (str, int, float)):
+        got = type(gold).__name__
+        raise DataError(f"{where}: field 'gold' must be a string or a number, got {got}")
     if record["benchmark"] not in BENCHMARKS:
         raise DataError(
             f"{where}: field 'benchmark' is {record['benchmark']!r}; "
@@ -280,8 +291,10 @@ def grade_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         if key in seen:
             raise DataError(f"{where}: duplicate id {key[1]!r} for {key[0]} (line {seen[key]})")
         seen[key] = lineno
-        extracted, correct = grade(record["prediction"], record["gold"], record["benchmark"])
-        rows.append({**record, "extracted": extracted, "correct": correct})
+        bench = record["benchmark"]
+        reference = reference_answer(bench, record["gold"], where, key="gold")
+        extracted, correct = grade(record["prediction"], reference, bench)
+        rows.append({**record, "reference": reference, "extracted": extracted, "correct": correct})
     if not rows:
         raise DataError(f"{path}: no rows to grade")
     return rows
