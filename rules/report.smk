@@ -5,6 +5,7 @@ rule report_table:
     output:
         md=TABLE_MD,
         csv=TABLE_CSV,
+        svg=TABLE_SVG,
     log:
         "logs/report/report_table/table.log",
     benchmark:

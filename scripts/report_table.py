@@ -1,4 +1,4 @@
-"""Rule report_table: metrics JSONs -> table.md + table.csv."""
+"""Rule report_table: metrics JSONs -> table.md + table.csv + table.svg."""
 
 from jiuzhang.common.logs import log_to
 from jiuzhang.report import run_report_table
@@ -10,4 +10,5 @@ with log_to(snakemake.log[0]):
         prompt_types=list(snakemake.params.prompt_types),
         md_out=snakemake.output.md,
         csv_out=snakemake.output.csv,
+        svg_out=snakemake.output.svg,
     )

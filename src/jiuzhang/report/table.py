@@ -1,6 +1,7 @@
 """The summary table in the paper's column order (SPEC §5.8): GSM8k, MATH, SVAMP, ASDiv, MAWPS,
 CARP, Avg; MATH is MATH-500 (`math-oai`). Avg is the plain mean of the six, and only shown when all
-six are present. Reads `metrics.json` files, writes `table.md` and `table.csv`.
+six are present. Reads `metrics.json` files, writes `table.md`, `table.csv` and a bar chart
+`table.svg`; with several prompt types, each (model, prompt type) is a row.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_json
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
+from jiuzhang.report.plot import bar_chart_svg
 
 log = logging.getLogger(__name__)
 REQUIRED_KEYS = ("model", "prompt_type", "benchmark", "accuracy", "n")
@@ -67,8 +69,9 @@ def run_report_table(
     prompt_types: Sequence[str],
     md_out: str,
     csv_out: str,
+    svg_out: str | None = None,
 ) -> str:
-    """Write the markdown and CSV tables; return the markdown."""
+    """Write the markdown and CSV tables (and the SVG chart); return the markdown."""
     header, rows = table_rows(collect(metrics), models, prompt_types)
     markdown = to_markdown(header, rows)
     note = "\nMATH = MATH-500 (`math-oai`); accuracy in %, greedy decoding.\n"
@@ -80,6 +83,10 @@ def run_report_table(
     writer.writerows(rows)
     with atomic_path(csv_out) as tmp:
         tmp.write_text(buffer.getvalue(), "utf-8")
+    if svg_out:
+        svg = bar_chart_svg(header, rows, "Accuracy (%), greedy; MATH = MATH-500")
+        with atomic_path(svg_out) as tmp:
+            tmp.write_text(svg, "utf-8")
     write_manifest(
         md_out,
         inputs={"metrics": list(metrics)},

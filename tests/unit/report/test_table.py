@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from jiuzhang.report import run_report_table
@@ -51,3 +52,25 @@ def test_table_reproduces_the_paper_average(tmp_path: Path) -> None:
     assert lines[1] == "jz-7b,88.6,52.8,90.4,92.6,97.3,51.0,78.8"
     assert lines[2] == "partial,50.0,-,-,-,-,-,-"
     assert "| jz-7b | 88.6 |" in md
+
+
+def test_chart_has_a_bar_per_score_and_is_deterministic(tmp_path: Path) -> None:
+    files = _metrics(tmp_path, "jz-7b", PAPER_7B) + _metrics(tmp_path, "partial", {"gsm8k": 50})
+    outputs = []
+    for run in ("a", "b"):
+        run_report_table(
+            metrics=files,
+            models=["jz-7b", "partial"],
+            prompt_types=["jiuzhang"],
+            md_out=str(tmp_path / f"{run}.md"),
+            csv_out=str(tmp_path / f"{run}.csv"),
+            svg_out=str(tmp_path / f"{run}.svg"),
+        )
+        outputs.append((tmp_path / f"{run}.svg").read_text())
+    svg = outputs[0]
+    assert outputs[0] == outputs[1]
+    root = ET.fromstring(svg)  # well-formed XML
+    bars = [el for el in root.iter("{http://www.w3.org/2000/svg}rect") if el.find("*") is not None]
+    # jz-7b: six benchmarks + Avg; partial: GSM8k only
+    assert len(bars) == 8
+    assert "jz-7b: 78.8" in svg and "partial: 50.0" in svg and "MATH-500" in svg
