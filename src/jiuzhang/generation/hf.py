@@ -74,6 +74,8 @@ class TransformersGenerator:
                 top_p=sampling.top_p,
                 top_k=sampling.top_k or None,
             )
+        if sampling.stop:  # stop decoding a row early; the text is still cut below
+            kwargs.update(stop_strings=list(sampling.stop), tokenizer=self.tokenizer)
         torch.manual_seed(seed % (2**63))
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
@@ -89,6 +91,9 @@ class TransformersGenerator:
                 row.pop()
             text = self.tokenizer.decode(row, skip_special_tokens=True)
             text, stopped = truncate_at_stop(text, sampling.stop)
-            reason = "stop" if (ended or stopped) else "length"
+            # Short of the token budget without EOS: transformers' stop-string check fired (it
+            # also sees the prompt's tail, so the stop string may not be in the new text).
+            short = len(row) < sampling.max_new_tokens
+            reason = "stop" if (ended or stopped or short) else "length"
             generations.append(Generation(text=text, finish_reason=reason, n_tokens=len(row)))
         return generations
