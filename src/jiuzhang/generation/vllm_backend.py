@@ -3,8 +3,10 @@
 Written against vLLM's documented offline API: `vllm.LLM(model=..., tensor_parallel_size=...,
 seed=..., dtype=...)`, `vllm.SamplingParams(...)` and `LLM.generate(prompts, sampling_params)`
 returning `RequestOutput`s in prompt order, each with `.outputs[0].text`, `.token_ids` and
-`.finish_reason` ("stop" or "length"). Install with the `vllm` extra in its own environment
-(`envs/vllm.yaml`): vLLM pins its own torch.
+`.finish_reason` ("stop" or "length"); stop strings are not included in the returned text
+(`include_stop_str_in_output=False`, the default). Tensor parallelism spans the GPUs of one node:
+set `tensor_parallel_size` to the rule's GPU count (the workflow checks it). Install with the
+`vllm` extra in its own environment (`envs/vllm.yaml`): vLLM pins its own torch.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class VLLMGenerator:
                 n=1,
                 temperature=sampling.temperature,
                 top_p=1.0 if sampling.greedy else sampling.top_p,
-                top_k=sampling.top_k if sampling.top_k > 0 else -1,
+                top_k=max(sampling.top_k, 0),  # 0 = all tokens (vllm/sampling_params.py)
                 repetition_penalty=sampling.repetition_penalty,
                 max_tokens=sampling.max_new_tokens,
                 stop=list(sampling.stop),
