@@ -114,3 +114,14 @@ def test_stale_partial_file_is_not_resumed(tiny_model: str, tmp_path: Path) -> N
     (tmp_path / "out.jsonl.partial.key").write_text("another fingerprint\n")
     run_synth_shard(output=str(out), **args)
     assert "made with another seed" not in out.read_text()
+
+
+def test_stop_string_straddling_the_prompt_does_not_stop(tiny_model: str) -> None:
+    """Only generated text is searched for stop strings (as vLLM and OpenAI servers do)."""
+    generator = make_generator("transformers", tiny_model, {"batch_size": 2})
+    prompt = "We compute 7"
+    [free] = generator.generate([prompt], SamplingConfig(max_new_tokens=12))
+    straddle = prompt[-2:] + free.text[:1]
+    assert free.text and straddle not in free.text
+    [same] = generator.generate([prompt], SamplingConfig(max_new_tokens=12, stop=(straddle,)))
+    assert same == free

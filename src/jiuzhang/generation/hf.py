@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from jiuzhang.common.errors import ConfigError
 from jiuzhang.common.seeding import derive_seed
 from jiuzhang.generation.base import Generation, SamplingConfig, truncate_at_stop
+
+if TYPE_CHECKING:
+    import torch
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,11 @@ class TransformersGenerator:
                 top_k=sampling.top_k or None,
             )
         if sampling.stop:  # stop decoding a row early; the text is still cut below
-            kwargs.update(stop_strings=list(sampling.stop), tokenizer=self.tokenizer)
+            from transformers import StoppingCriteriaList
+
+            prompt_len = enc["input_ids"].shape[1]
+            stopper = _StopInNewText(self.tokenizer, sampling.stop, prompt_len)
+            kwargs["stopping_criteria"] = StoppingCriteriaList([stopper])
         torch.manual_seed(seed % (2**63))
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
@@ -91,9 +99,31 @@ class TransformersGenerator:
                 row.pop()
             text = self.tokenizer.decode(row, skip_special_tokens=True)
             text, stopped = truncate_at_stop(text, sampling.stop)
-            # Short of the token budget without EOS: transformers' stop-string check fired (it
-            # also sees the prompt's tail, so the stop string may not be in the new text).
-            short = len(row) < sampling.max_new_tokens
-            reason = "stop" if (ended or stopped or short) else "length"
+            reason = "stop" if (ended or stopped) else "length"
             generations.append(Generation(text=text, finish_reason=reason, n_tokens=len(row)))
         return generations
+
+
+class _StopInNewText:
+    """Stopping criterion: a row is done once a stop string occurs in its *generated* text.
+
+    (transformers' own `stop_strings` also match a stop string straddling the end of the prompt,
+    which vLLM and OpenAI-style servers do not.) Each step decodes only the last few generated
+    tokens of each row, enough to contain the longest stop string.
+    """
+
+    def __init__(self, tokenizer, stop: Sequence[str], prompt_len: int) -> None:  # noqa: ANN001
+        self.tokenizer = tokenizer
+        self.stop = [s for s in stop if s]
+        self.prompt_len = prompt_len
+        self.window = max(len(s) for s in self.stop) + 2  # tokens: each is >= 1 character
+
+    def __call__(
+        self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any
+    ) -> torch.Tensor:
+        import torch
+
+        tails = input_ids[:, self.prompt_len :][:, -self.window :].tolist()
+        texts = self.tokenizer.batch_decode(tails, skip_special_tokens=True)
+        done = [any(s in text for s in self.stop) for text in texts]
+        return torch.tensor(done, dtype=torch.bool, device=input_ids.device)

@@ -1,28 +1,73 @@
 """OpenAI-compatible HTTP backend (`/v1/completions`): any served model, e.g. vLLM or
-`transformers serve`. Requests run concurrently; transient failures are retried with backoff.
+`transformers serve`. Requests run concurrently in threads; results keep prompt order; transient
+failures (HTTP 408/409/429/5xx, refused or dropped connections, timeouts) are retried with
+exponential backoff, other HTTP errors fail at once with the server's message.
 
-The API key is read once by the caller (config or environment at the edge) and passed in.
+Stdlib only (urllib). The API key is read once, here at the edge: `api_key`, or the environment
+variable named by `api_key_env`; it is sent as `Authorization: Bearer <key>` and never logged.
+
+What the text means, whatever the server:
+- `text` is the completion cut at the earliest stop string (servers differ on whether they strip
+  it), matched in the generated text only. `transformers serve` (5.24) also matches a stop string
+  that straddles the end of the prompt and stops early; when a reply shows that, the request is
+  sent again without `stop` and cut here, so the text is what the `transformers` backend gives.
+- `finish_reason` is "length" only when the server says so and no stop string was found.
+- `n_tokens` is the server's `usage.completion_tokens`: every generated token, the EOS token
+  included (the `transformers` backend leaves EOS out), and only up to the stop string when the
+  server stops there. A server that sends no usage gives 0.
+
+Measured against `transformers serve` 5.24.0 (see tests/integration/test_openai_backend.py):
+greedy text equals the `transformers` backend's. Sampling there needs `do_sample: true` in the
+model's generation_config.json, or `extra_body={"generation_config": '{"do_sample": true}'}`
+(otherwise a temperature > 0 still decodes greedily), and `seed` reseeds the server's global
+torch RNG, so sampled text is reproducible only with `concurrency=1`. It rejects `top_k` and
+`repetition_penalty` (HTTP 422), which vLLM accepts; both are sent only when set.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
+from jiuzhang.common.errors import ConfigError
 from jiuzhang.common.seeding import derive_seed
 from jiuzhang.generation.base import Generation, SamplingConfig, truncate_at_stop
 
 log = logging.getLogger(__name__)
-_RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+_RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+_MAX_BACKOFF_S = 30.0
+# Request fields the backend sets from the model, prompt and `SamplingConfig`; `extra_body` may add
+# any other field, not these.
+_OWN_FIELDS = frozenset(
+    {"model", "prompt", "stream", "max_tokens", "temperature", "top_p", "seed", "stop", "top_k",
+     "repetition_penalty"}
+)  # fmt: skip
 
 
 class OpenAIGenerator:
-    """Generate through an OpenAI-compatible completions endpoint."""
+    """Generate through an OpenAI-compatible completions endpoint.
+
+    Options (all validated; a bad value raises `ConfigError`):
+        base_url: server root including the API prefix, e.g. `http://127.0.0.1:8000/v1`.
+        api_key / api_key_env: the bearer token, or the environment variable holding it.
+        concurrency: requests in flight at once (threads).
+        max_retries: retries of a transient failure before giving up (0 = try once).
+        backoff_s: first wait before a retry; doubles each time, capped at 30 s.
+        timeout_s: per-request socket timeout.
+        extra_body: server-specific fields added to every request (e.g. vLLM's `min_p`); not the
+            ones set from `SamplingConfig`.
+        batch_size: accepted for config symmetry with the other backends; unused.
+    """
 
     def __init__(
         self,
@@ -30,71 +75,216 @@ class OpenAIGenerator:
         *,
         base_url: str = "http://127.0.0.1:8000/v1",
         api_key: str = "",
+        api_key_env: str = "",
         concurrency: int = 8,
         max_retries: int = 5,
+        backoff_s: float = 1.0,
         timeout_s: float = 120.0,
-        batch_size: int = 0,  # accepted for config symmetry
+        extra_body: Mapping[str, Any] | None = None,
+        batch_size: int = 0,
     ) -> None:
+        if not isinstance(model, str) or not model:
+            raise ConfigError(f"openai backend: model must be a non-empty string, got {model!r}")
+        parsed = urllib.parse.urlparse(base_url) if isinstance(base_url, str) else None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(
+                f"openai backend: base_url must be an http(s) URL such as "
+                f"'http://127.0.0.1:8000/v1', got {base_url!r}"
+            )
+        _check_int("concurrency", concurrency, minimum=1)
+        _check_int("max_retries", max_retries, minimum=0)
+        _check_int("batch_size", batch_size, minimum=0)
+        _check_number("backoff_s", backoff_s, minimum=0.0, inclusive=True)
+        _check_number("timeout_s", timeout_s, minimum=0.0, inclusive=False)
+        if not isinstance(api_key, str) or not isinstance(api_key_env, str):
+            raise ConfigError("openai backend: api_key and api_key_env must be strings")
+        if api_key and api_key_env:
+            raise ConfigError("openai backend: give api_key or api_key_env, not both")
+        if api_key_env:
+            api_key = os.environ.get(api_key_env, "")
+            if not api_key:
+                raise ConfigError(f"openai backend: environment variable {api_key_env} is unset")
+        if extra_body is not None and not isinstance(extra_body, Mapping):
+            raise ConfigError(f"openai backend: extra_body must be a mapping, got {extra_body!r}")
+        extra = dict(extra_body or {})
+        if _OWN_FIELDS & extra.keys():
+            raise ConfigError(
+                f"openai backend: extra_body may not set {sorted(_OWN_FIELDS & extra.keys())}"
+            )
         self.model = model
         self.url = base_url.rstrip("/") + "/completions"
-        self.api_key = api_key
         self.concurrency = concurrency
         self.max_retries = max_retries
-        self.timeout_s = timeout_s
+        self.backoff_s = float(backoff_s)
+        self.timeout_s = float(timeout_s)
+        self.extra_body = extra
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if api_key:
+            self._headers["Authorization"] = f"Bearer {api_key}"
 
     def generate(
         self, prompts: Sequence[str], sampling: SamplingConfig, *, seed_offset: int = 0
     ) -> list[Generation]:
-        """Send one request per prompt, `concurrency` at a time; results keep prompt order."""
-        jobs = [(i, p) for i, p in enumerate(prompts)]
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            return list(
-                pool.map(lambda job: self._one(job[1], sampling, seed_offset, job[0]), jobs)
-            )
+        """Send one request per prompt, `concurrency` at a time; results keep prompt order.
 
-    def _one(
-        self, prompt: str, sampling: SamplingConfig, seed_offset: int, index: int
-    ) -> Generation:
-        body = {
+        The first failure cancels the requests not yet started and is raised.
+        """
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="openai")
+        try:
+            futures: list[Future[Generation]] = [
+                pool.submit(self._one, prompt, sampling, seed_offset, index)
+                for index, prompt in enumerate(prompts)
+            ]
+            return [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _body(self, prompt: str, sampling: SamplingConfig, seed: int, stop: bool) -> dict:
+        """The request body for one prompt (`stop`: whether to send the stop strings)."""
+        body: dict[str, Any] = {
             "model": self.model,
             "prompt": prompt,
             "max_tokens": sampling.max_new_tokens,
             "temperature": sampling.temperature,
             "top_p": 1.0 if sampling.greedy else sampling.top_p,
-            "seed": derive_seed(sampling.seed, seed_offset, index) % (2**31),
+            "seed": seed,
         }
-        if sampling.stop:
-            body["stop"] = list(sampling.stop)
+        stops = [s for s in sampling.stop if s]
+        if stop and stops:
+            body["stop"] = stops
         if sampling.top_k > 0:
             body["top_k"] = sampling.top_k
         if sampling.repetition_penalty != 1.0:
             body["repetition_penalty"] = sampling.repetition_penalty
-        reply = self._post(body)
-        choice = reply["choices"][0]
-        text, stopped = truncate_at_stop(choice.get("text") or "", sampling.stop)
+        return {**body, **self.extra_body}
+
+    def _one(
+        self, prompt: str, sampling: SamplingConfig, seed_offset: int, index: int
+    ) -> Generation:
+        seed = derive_seed(sampling.seed, seed_offset, index) % (2**31)
+        choice, usage = self._complete(self._body(prompt, sampling, seed, stop=True))
+        text, stopped = truncate_at_stop(choice["text"], sampling.stop)
+        if (
+            not stopped
+            and choice.get("finish_reason") != "length"
+            and _straddles_prompt_end(prompt, choice["text"], sampling.stop)
+        ):
+            # The server matched a stop string across the end of the prompt and stopped early
+            # (transformers serve does): regenerate without server-side stop and cut here.
+            log.debug("stop string straddles the prompt end; resending without `stop`")
+            choice, usage = self._complete(self._body(prompt, sampling, seed, stop=False))
+            text, stopped = truncate_at_stop(choice["text"], sampling.stop)
         reason = "length" if choice.get("finish_reason") == "length" and not stopped else "stop"
-        n_tokens = int((reply.get("usage") or {}).get("completion_tokens", 0))
+        n_tokens = usage.get("completion_tokens", 0)
+        if not isinstance(n_tokens, int):
+            n_tokens = 0
         return Generation(text=text, finish_reason=reason, n_tokens=n_tokens)
 
-    def _post(self, body: dict) -> dict:
+    def _complete(self, body: dict) -> tuple[dict, dict]:
+        """POST `body`; return the first choice (with a string `text`) and the usage mapping."""
+        reply = self._post(body)
+        choices = reply.get("choices") if isinstance(reply, dict) else None
+        if not choices or not isinstance(choices[0], dict):
+            raise RuntimeError(f"{self.url}: reply has no choices: {_clip(json.dumps(reply))}")
+        choice = dict(choices[0])
+        choice["text"] = choice.get("text") or ""
+        usage = reply.get("usage")
+        return choice, usage if isinstance(usage, dict) else {}
+
+    def _post(self, body: dict) -> Any:
+        """POST JSON with retries on transient failures; return the decoded JSON reply."""
         data = json.dumps(body).encode("utf-8")
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        delay = 1.0
+        delay = self.backoff_s
         for attempt in range(self.max_retries + 1):
-            request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
+            request = urllib.request.Request(
+                self.url, data=data, headers=self._headers, method="POST"
+            )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                    return json.loads(response.read().decode("utf-8"))
+                    raw = response.read()
+                try:
+                    return json.loads(raw.decode("utf-8"))
+                except ValueError:
+                    raise RuntimeError(
+                        f"{self.url}: reply is not JSON: {_clip(raw.decode('utf-8', 'replace'))}"
+                    ) from None
             except urllib.error.HTTPError as exc:
-                if exc.code not in _RETRY_STATUS or attempt == self.max_retries:
-                    detail = exc.read().decode("utf-8", "replace")[:500]
-                    raise RuntimeError(f"{self.url}: HTTP {exc.code}: {detail}") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                detail = _error_detail(exc)
+                if exc.code not in _RETRY_STATUS:
+                    hint = ""
+                    if exc.code == 404 and not self.url.endswith("/v1/completions"):
+                        hint = " (base_url usually ends in /v1)"
+                    raise RuntimeError(
+                        f"{self.url}: HTTP {exc.code} {exc.reason}: {detail}{hint}"
+                    ) from None
                 if attempt == self.max_retries:
-                    raise RuntimeError(f"{self.url}: unreachable after retries ({exc})") from None
-            log.warning("request failed (attempt %d), retrying in %.1fs", attempt + 1, delay)
+                    raise RuntimeError(
+                        f"{self.url}: HTTP {exc.code} {exc.reason} after {attempt + 1} attempts: "
+                        f"{detail}"
+                    ) from None
+                problem = f"HTTP {exc.code}"
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                if attempt == self.max_retries:
+                    raise RuntimeError(
+                        f"{self.url}: unreachable after {attempt + 1} attempts: {reason}"
+                    ) from None
+                problem = str(reason)
+            log.warning(
+                "%s: %s (attempt %d of %d), retrying in %.2fs",
+                self.url,
+                problem,
+                attempt + 1,
+                self.max_retries + 1,
+                delay,
+            )
             time.sleep(delay)
-            delay = min(delay * 2, 30.0)
+            delay = min(delay * 2, max(_MAX_BACKOFF_S, self.backoff_s))
         raise AssertionError("unreachable")
+
+
+def _straddles_prompt_end(prompt: str, text: str, stop: Sequence[str]) -> bool:
+    """Whether a stop string occurs across the join of `prompt` and `text` (not inside `text`)."""
+    for s in stop:
+        if len(s) > 1 and s in prompt[len(prompt) - (len(s) - 1) :] + text[: len(s) - 1]:
+            return True
+    return False
+
+
+def _error_detail(exc: urllib.error.HTTPError) -> str:
+    """The server's message from an error reply: OpenAI `error.message`, FastAPI `detail`, text."""
+    try:
+        raw = exc.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        return _clip(raw.strip())
+    if isinstance(payload, dict):
+        error = payload.get("error")
+        if isinstance(error, dict) and "message" in error:
+            return _clip(str(error["message"]))
+        if "detail" in payload:
+            return _clip(str(payload["detail"]))
+        if isinstance(error, str):
+            return _clip(error)
+    return _clip(raw.strip())
+
+
+def _clip(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _check_int(name: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"openai backend: {name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_number(name: str, value: object, *, minimum: float, inclusive: bool) -> None:
+    ok = False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        ok = value >= minimum if inclusive else value > minimum
+    if not ok:
+        bound = f">= {minimum}" if inclusive else f"> {minimum}"
+        raise ConfigError(f"openai backend: {name} must be a number {bound}, got {value!r}")

@@ -1,0 +1,126 @@
+"""Generation throughput: the `transformers` backend in-process vs the `openai` backend against a
+real `transformers serve`, on one model, greedy, same prompts.
+
+    .venv/bin/python bench/generation.py [--model DIR] [--prompts 32] [--max-new-tokens 32]
+
+Without `--model` it builds the tiny random-init Llama of the tests (hidden 32, 2 layers). Prints
+the server's start-up time (process start to a listed model) and prompts/s per backend setting,
+and checks that greedy text is the same everywhere. Needs `transformers[serving]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from jiuzhang.generation import SamplingConfig, make_generator
+
+
+def tiny_model(root: Path) -> str:
+    """The tests' tiny random-init Llama (untied embeddings), saved under `root`."""
+    from jiuzhang.train.model_init import LlamaArch, init_model, train_tokenizer
+
+    texts = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."] * 30
+    train_tokenizer(texts, 300, root / "tok")
+    arch = LlamaArch(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+        tie_word_embeddings=False,
+    )
+    init_model(arch, root / "tok", root / "model", seed=1)
+    return str(root / "model")
+
+
+@contextlib.contextmanager
+def serve(model: str, log_path: Path, limit_s: float = 120.0) -> Iterator[tuple[str, float]]:
+    """Run `transformers serve` pinned to `model`; yield its /v1 URL and start-up seconds."""
+    command = [sys.executable, "-m", "transformers.cli.transformers", "serve"]
+    command += ["--host", "127.0.0.1", "--port", "0", model]
+    start = time.perf_counter()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+        )
+    try:
+        base_url = ""
+        while time.perf_counter() - start < limit_s:
+            if process.poll() is not None:
+                raise RuntimeError(f"transformers serve exited:\n{log_path.read_text()[-3000:]}")
+            found = re.search(r"Uvicorn running on (http://[\d.]+:\d+)", log_path.read_text())
+            if found:
+                base_url = found.group(1) + "/v1"
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(base_url + "/models", timeout=2) as response:
+                        json.loads(response.read())
+                    break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError(f"transformers serve not ready in {limit_s}s")
+        yield base_url, time.perf_counter() - start
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    """Time each backend setting once (after a warm-up request) and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="local model folder (default: build the tiny one)")
+    parser.add_argument("--prompts", type=int, default=32)
+    parser.add_argument("--max-new-tokens", type=int, default=32)
+    args = parser.parse_args()
+    prompts = [
+        f"## Question\nMia has {i} pencils and {i + 2} pens.\n\n## Solution\n"
+        for i in range(args.prompts)
+    ]
+    sampling = SamplingConfig(max_new_tokens=args.max_new_tokens)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = args.model or tiny_model(Path(tmp))
+        model = str(Path(model).resolve())
+        rows: list[tuple[str, float, list[str]]] = []
+        for batch_size in (1, 8):
+            generator = make_generator("transformers", model, {"batch_size": batch_size})
+            generator.generate(prompts[:1], sampling)
+            start = time.perf_counter()
+            texts = [g.text for g in generator.generate(prompts, sampling)]
+            rows.append(
+                (f"transformers batch_size={batch_size}", time.perf_counter() - start, texts)
+            )
+        with serve(model, Path(tmp) / "serve.log") as (base_url, startup_s):
+            print(f"transformers serve start-up: {startup_s:.1f} s")
+            for concurrency in (1, 4, 8):
+                options = {"base_url": base_url, "concurrency": concurrency}
+                generator = make_generator("openai", model, options)
+                generator.generate(prompts[:1], sampling)
+                start = time.perf_counter()
+                texts = [g.text for g in generator.generate(prompts, sampling)]
+                rows.append(
+                    (f"openai concurrency={concurrency}", time.perf_counter() - start, texts)
+                )
+    for name, seconds, _ in rows:
+        print(f"{name:32s} {seconds:7.2f} s  {len(prompts) / seconds:7.1f} prompts/s")
+    reference = rows[0][2]
+    same = all(texts == reference for _, _, texts in rows)
+    print(f"greedy text identical across settings: {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
