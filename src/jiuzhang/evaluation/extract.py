@@ -87,6 +87,8 @@ def _after_answer_is(text: str) -> str | None:
     if rest.startswith("$"):
         delim = "$$" if rest.startswith("$$") else "$"
         close = rest.find(delim, len(delim))
+        while close > 0 and rest[close - 1] == "\\":  # "\$18.90" is a dollar sign, not math
+            close = rest.find(delim, close + 1)
         if close > 0:
             return rest[len(delim) : close]
     line = rest.split("\n", 1)[0]

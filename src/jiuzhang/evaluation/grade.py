@@ -36,6 +36,7 @@ from jiuzhang.common.io import read_jsonl, write_jsonl
 from jiuzhang.common.logs import log_to
 from jiuzhang.evaluation.benchmarks import BENCHMARKS, reference_answer
 from jiuzhang.evaluation.extract import _balanced, extract_answer
+from jiuzhang.evaluation.numeric import equation_equivalent, numeric_equivalent
 from jiuzhang.evaluation.symbolic import default_checker
 
 __all__ = ["GRADER_VERSION", "grade", "grade_file", "is_equiv", "main", "normalize"]
@@ -52,7 +53,7 @@ _WRAPPER_RE = re.compile(
     r"\\(?:text|textbf|textit|textrm|textnormal|textup|mbox|mathrm|mathbf|mathit)\s*\{"
 )
 _LEFT_RIGHT_RE = re.compile(r"\\(?:left|right)(?![A-Za-z])\.?")
-_SPACING_RE = re.compile(r"\\[,;: ]|\\q?quad(?![A-Za-z])|\\displaystyle(?![A-Za-z])|~")
+_SPACING_RE = re.compile(r"(?<!\\)\\[,;: ]|\\q?quad(?![A-Za-z])|\\displaystyle(?![A-Za-z])|~")
 _DEGREE_RE = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ(?![A-Za-z])|°")
 _RELATION_RE = re.compile(r"\\(neq|leq|geq)(?![A-Za-z])")
 _NUM = r"[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?|[-+]?\\frac\{[^{}]*\}\{[^{}]*\}"
@@ -64,8 +65,16 @@ _PLAIN_WORDS_RE = re.compile(r"[A-Za-z'.]+")
 _DECIMAL_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
 _SLASH_RE = re.compile(r"([-+]?)(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)")
 _FRAC_RE = re.compile(r"([-+]?)\\frac\{([^{}]+)\}\{([^{}]+)\}")
-_VAR_EQ_RE = re.compile(r"(?:[A-Za-z]|\\[A-Za-z]+)=([^=<>]+)")
+_VAR_EQ_RE = re.compile(r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?=([^=<>]+)")
+_UNICODE = {
+    "∞": "\\infty ", "√": "\\sqrt", "π": "\\pi ", "−": "-", "×": "\\times ", "÷": "\\div ",
+    "·": "\\cdot ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ",
+}  # fmt: skip
+_MIXED_RE = re.compile(r"^([-+]?)(\d+)\s+(?:and\s+)?(\d+)/(\d+)(?=\s|$)")
+_MATRIX_RE = re.compile(r"\\begin\{([pbv]?matrix)\}(.*)\\end\{\1\}")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_INTERVALS = frozenset({"()", "[]", "(]", "[)"})
+_BASE_RE = re.compile(r"([0-9A-Za-z]+)_(\d+)")
 _SYMBOLIC_MAX_CHARS = 400
 """Longer answers are not sent to the symbolic check (they are prose, not mathematics)."""
 
@@ -94,6 +103,9 @@ def _strip_units(text: str) -> str:
 def normalize(ans: str) -> str:
     """Lightly canonicalise an answer string (rules listed in the function body's comments)."""
     text = ans.strip().replace("\n", " ")
+    # Unicode math: "∞" -> \infty, "√2" -> \sqrt2, "π" -> \pi, "−" -> "-", "≤" -> \le …
+    for char, latex in _UNICODE.items():
+        text = text.replace(char, latex)
     # Math delimiters and currency: "$", "\$", "\(", "\)", "\[", "\]".
     text = text.replace("\\$", "").replace("$", "")
     text = re.sub(r"\\[()\[\]]", "", text)
@@ -112,6 +124,12 @@ def normalize(ans: str) -> str:
     text = text.replace("\\%", "%").strip().rstrip(".").strip()
     if text.endswith("%"):
         text = text[:-1].strip()
+    # Mixed numbers: "17 1/2 cups", "2 and 1/2" -> "35/2 cups", "5/2" (proper fraction part only).
+    text = _MIXED_RE.sub(_improper, text)
+    # Alternatives: "x=3 or x=2" -> "x=3,x=2"; "and" joins only equations ("x=1 and y=2").
+    text = re.sub(r"\s+or\s+", ",", text)
+    if "=" in text:
+        text = re.sub(r",?\s+and\s+", ",", text)
     # Units: only a trailing run of alphabetic words after a number ("5 candy bars" -> "5").
     text = _strip_units(text)
     # Thousands separators in a lone number: "1,000" -> "1000" (a list "1, 000" is left alone).
@@ -123,8 +141,48 @@ def normalize(ans: str) -> str:
     text = re.sub(r"\\frac(\d)\{", r"\\frac{\1}{", text)
     text = re.sub(r"\\frac(\{[^{}]*\})(\d)", r"\\frac\1{\2}", text)
     text = re.sub(r"\\sqrt(\d)", r"\\sqrt{\1}", text)
+    # Bases and signs: "1011_{2}" -> "1011_2", "+\\infty" -> "\\infty", "(C)" -> "C".
+    text = re.sub(r"_\{(\w+)\}", r"_\1", text)
+    text = re.sub(r"^\+(?=\\infty)", "", text)
+    text = re.sub(r"^\(([A-Za-z])\)$", r"\1", text)
+    # Matrices: bmatrix -> pmatrix, no empty last row ("… \\\\ \\end{pmatrix}").
+    text = text.replace("{bmatrix}", "{pmatrix}").replace("\\\\\\end{", "\\end{")
     # A trailing sentence period.
     return text.rstrip(".")
+
+
+def _improper(match: re.Match[str]) -> str:
+    """ "17 1/2" -> "35/2" when the fraction is proper; anything else unchanged."""
+    sign, whole, num, den = (
+        match.group(1),
+        int(match.group(2)),
+        int(match.group(3)),
+        int(match.group(4)),
+    )
+    if not 0 < num < den:
+        return match.group(0)
+    return f"{sign}{whole * den + num}/{den}"
+
+
+def _base_value(match: re.Match[str]) -> int | None:
+    """Value of a number written in a base ("1011_2" -> 11), None if the digits don't fit."""
+    try:
+        return int(match.group(1), int(match.group(2)))
+    except ValueError:
+        return None
+
+
+def _has_degree(raw: str) -> bool:
+    """Whether the raw answer is marked as degrees ("60°", "60^\\circ")."""
+    return _DEGREE_RE.search(raw) is not None
+
+
+def _matrix(text: str) -> list[list[str]] | None:
+    """Cells of a `\\begin{pmatrix}…\\end{pmatrix}` (after normalisation), else None."""
+    match = _MATRIX_RE.fullmatch(text)
+    if match is None or match.group(1) == "vmatrix":
+        return None
+    return [row.split("&") for row in match.group(2).split("\\\\")]
 
 
 def _has_percent(raw: str) -> bool:
@@ -194,10 +252,12 @@ def _sequence(text: str) -> tuple[str, bool, list[str]] | None:
     """(bracket kind, ordered?, elements) for a tuple/interval/set/comma list, else None."""
     if len(text) >= 2 and text[0] in _OPENERS and text[-1] in ")]}" and _encloses(text):
         kind = text[0] + text[-1]
-        return kind, text[0] != "{", _split_top_level(text[1:-1])
+        if kind == "{}":
+            return "set", False, _split_top_level(text[1:-1])
+        return kind, True, _split_top_level(text[1:-1])
     parts = _split_top_level(text)
     if len(parts) >= 2:
-        return "", False, parts
+        return "set", False, parts  # a bare list "1, 2" is the set {1, 2}
     return None
 
 
@@ -230,14 +290,34 @@ def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool 
     pred_value, gold_value = _to_number(pred), _to_number(gold)
     if pred_value is not None and gold_value is not None:
         return _numbers_close(pred_value, gold_value, pred_percent, gold_percent)
+    if (pm := _VAR_EQ_RE.fullmatch(pred)) and (gm := _VAR_EQ_RE.fullmatch(gold)):
+        return _equiv(pm.group(1), gm.group(1), pred_percent, gold_percent)
     if "=" in pred and "=" not in gold and (match := _VAR_EQ_RE.fullmatch(pred)):
         return _equiv(match.group(1), gold, pred_percent, gold_percent)
     if "=" in gold and "=" not in pred and (match := _VAR_EQ_RE.fullmatch(gold)):
         return _equiv(pred, match.group(1), pred_percent, gold_percent)
+    if (pb := _BASE_RE.fullmatch(pred)) and (gb := _BASE_RE.fullmatch(gold)):
+        return _base_value(pb) is not None and _base_value(pb) == _base_value(gb)
     pred_seq, gold_seq = _sequence(pred), _sequence(gold)
-    if pred_seq is not None and gold_seq is not None and pred_seq[0] == gold_seq[0]:
-        if _match_elements(pred_seq[2], gold_seq[2], ordered=pred_seq[1]):
-            return True
+    if pred_seq is not None and gold_seq is not None:
+        if pred_seq[0] == gold_seq[0]:
+            return _match_elements(pred_seq[2], gold_seq[2], ordered=pred_seq[1])
+        if pred_seq[0] in _INTERVALS and gold_seq[0] in _INTERVALS:
+            return False  # (2,5] is not [2,5): tuples and intervals keep their brackets
+    if pred.count("=") == 1 and gold.count("=") == 1:
+        verdict = equation_equivalent(pred, gold)
+        if verdict is not None:
+            return verdict
+    pred_cells, gold_cells = _matrix(pred), _matrix(gold)
+    if pred_cells is not None and gold_cells is not None:
+        return [len(r) for r in pred_cells] == [len(r) for r in gold_cells] and all(
+            _equiv(p, g)
+            for pr, gr in zip(pred_cells, gold_cells, strict=True)
+            for p, g in zip(pr, gr, strict=True)
+        )
+    verdict = numeric_equivalent(pred, gold)
+    if verdict is not None:
+        return verdict
     if len(pred) > _SYMBOLIC_MAX_CHARS or len(gold) > _SYMBOLIC_MAX_CHARS:
         return False
     return default_checker().equivalent(pred, gold)
@@ -247,7 +327,14 @@ def is_equiv(pred: str | None, gold: str) -> bool:
     """Whether prediction `pred` means the same answer as `gold` (None is never correct)."""
     if pred is None:
         return False
-    return _equiv(normalize(pred), normalize(gold), _has_percent(pred), _has_percent(gold))
+    pred_norm, gold_norm = normalize(pred), normalize(gold)
+    if _equiv(pred_norm, gold_norm, _has_percent(pred), _has_percent(gold)):
+        return True
+    # Degrees against radians: "60°" == "\\frac{\\pi}{3}" (only when the other side has a pi).
+    for deg_raw, deg, rad in ((pred, pred_norm, gold_norm), (gold, gold_norm, pred_norm)):
+        if _has_degree(deg_raw) and "\\pi" in rad and (value := _to_number(deg)) is not None:
+            return numeric_equivalent(f"{value!r}*\\pi/180", rad) is True
+    return False
 
 
 def grade(completion: str, gold: str, bench: str) -> tuple[str | None, bool]:

@@ -10,7 +10,7 @@ import pytest
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import load_jsonl
 from jiuzhang.evaluation.benchmarks import BENCHMARKS, PAPER_COLUMNS, BenchItem, load_benchmark
-from jiuzhang.evaluation.grade import grade
+from jiuzhang.evaluation.grade import grade, is_equiv
 
 EXPECTED_ROWS = {
     "gsm8k": 1319,
@@ -168,3 +168,17 @@ def test_unknown_benchmark_lists_known(tmp_path: Path) -> None:
     path = _write(tmp_path, [_row(question="Q", answer="#### 1")])
     with pytest.raises(ValueError, match="unknown benchmark 'gsm9k'.*gsm8k.*carp_en"):
         load_benchmark("gsm9k", path)
+
+
+def test_real_math500_answer_field_grades_equal_to_boxed_reference(shared_dir: Path) -> None:
+    """MATH-500 stores its answer twice (`answer`, last `\\boxed{}` of `solution`): the grader
+    must call every pair equal, and almost never a pair from two different problems."""
+    path = shared_dir / "benchmarks/math-oai/test.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    items = load_benchmark("math-oai", path)
+    unequal = [(r["answer"], i.gold) for r, i in zip(rows, items, strict=True)
+               if not is_equiv(r["answer"], i.gold)]  # fmt: skip
+    assert unequal == []
+    shifted = sum(is_equiv(rows[k]["answer"], items[(k + 1) % len(items)].gold)
+                  for k in range(len(items)))  # fmt: skip
+    assert shifted <= 5
