@@ -135,7 +135,9 @@ def math_equal(pred: str, ref: str) -> bool:
     pair = re.compile(r"^[(\[].*[)\]]$")
     if pair.match(pred) and pair.match(ref):
         ps, rs = pred[1:-1].split(","), ref[1:-1].split(",")
-        if len(ps) == len(rs) and all(math_equal(x.strip(), y.strip()) for x, y in zip(ps, rs)):
+        if len(ps) == len(rs) and all(
+            math_equal(x.strip(), y.strip()) for x, y in zip(ps, rs, strict=True)
+        ):
             return True
     return _symbolic(pred, ref)
 

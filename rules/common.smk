@@ -5,6 +5,7 @@ from snakemake.utils import validate
 
 validate(config, schema="../config/schemas/config.schema.yaml")
 
+from jiuzhang.evaluation.prompting import DEMO_FAMILY
 from jiuzhang.prepare.templates import LEVELS
 from jiuzhang.workflow import check_config
 
@@ -24,6 +25,7 @@ TARGET_DIR = f"results/train/{TARGET_NAME}/model"
 CORPUS = "results/corpus/cot/corpus.jsonl"
 TABLE_MD = "results/report/table.md"
 TABLE_CSV = "results/report/table.csv"
+TABLE_SVG = "results/report/table.svg"
 
 
 wildcard_constraints:
@@ -92,8 +94,27 @@ def get_eval_template(wildcards):
     return f"{config['evaluation']['templates']}/{wildcards.ptype}.md"
 
 
-def get_bench_file(wildcards):
+def bench_source(wildcards):
+    """A benchmark's configured source: a local path or an hf://<owner>/<dataset>/<file>."""
     return config["evaluation"]["benchmarks"][wildcards.bench]
+
+
+def get_bench_file(wildcards):
+    """The local benchmark file as a rule input (hub sources are fetched by the job instead)."""
+    source = bench_source(wildcards)
+    return [] if source.startswith("hf://") else source
+
+
+def eval_shots(wildcards):
+    return config["evaluation"]["shots"].get(wildcards.ptype, 0)
+
+
+def get_eval_demos(wildcards):
+    """The few-shot demo file of the benchmark's family, when the prompt type uses shots."""
+    if not eval_shots(wildcards):
+        return []
+    family = DEMO_FAMILY[wildcards.bench]
+    return f"{config['evaluation']['fewshot']}/{family}.jsonl"
 
 
 def get_eval_metrics():
@@ -106,7 +127,7 @@ def get_eval_metrics():
 
 
 def get_final_outputs():
-    return [TABLE_MD, TABLE_CSV]
+    return [TABLE_MD, TABLE_CSV, TABLE_SVG]
 
 
 def train_config_json(section):

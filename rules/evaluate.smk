@@ -4,6 +4,7 @@ rule eval_bench:
         model=get_model_dir,
         data=get_bench_file,
         template=get_eval_template,
+        demos=get_eval_demos,
     output:
         preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
         metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
@@ -21,8 +22,11 @@ rule eval_bench:
         runtime=res("eval_bench", "runtime"),
         gpu=res("eval_bench", "gpu"),
     params:
+        source=bench_source,
+        shots=eval_shots,
         decoding=config["evaluation"]["decoding"],
         backend=config["evaluation"]["backend"],
+        tool=config["evaluation"]["tool"],
         limit=config["evaluation"]["limit"],
     script:
         "../scripts/eval_bench.py"

@@ -44,3 +44,14 @@ def check_config(config: Mapping[str, Any]) -> None:
                 f"config {name}.train.global_batch_size: {train['global_batch_size']} is not a "
                 f"multiple of nodes x nproc_per_node x micro_batch_size = {per_step}"
             )
+    for section, rule in (("synthesis", "synth_cot_shard"), ("evaluation", "eval_bench")):
+        backend = config[section].get("backend", {})
+        if backend.get("name") != "vllm":
+            continue
+        tp = backend.get("options", {}).get("tensor_parallel_size", 1)
+        gpus = config["resources"][rule]["gpu"]
+        if tp > gpus:
+            raise ConfigError(
+                f"config {section}.backend.options.tensor_parallel_size: {tp} GPUs, but "
+                f"resources.{rule}.gpu asks SLURM for {gpus}"
+            )

@@ -106,7 +106,7 @@ def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Pat
     for rule in ("train_tokenizer", "init_model", "train_synthesizer"):
         assert rule not in planned, (rule, planned)
     assert planned["pack_corpus"] == 1  # the KD pack is untouched
-    assert planned["eval_bench"] == 6  # only the trained model is re-evaluated
+    assert planned["eval_bench"] == 18  # only the trained model: 3 prompt types x 6 benchmarks
 
 
 def test_bad_config_fails_with_the_key_named(repo_root: Path, tmp_path: Path) -> None:

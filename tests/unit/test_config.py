@@ -89,6 +89,23 @@ def test_cross_key_errors_name_the_key() -> None:
     config["target"]["train"]["global_batch_size"] = 12
     with pytest.raises(ConfigError, match="target.train.global_batch_size"):
         check_config(config)
+    config = _load(REPO / "config/paper/mixtral-8x7b.yaml")
+    validate(config, SCHEMA)
+    config["evaluation"]["backend"]["options"]["tensor_parallel_size"] = 4
+    with pytest.raises(ConfigError, match="evaluation.backend.options.tensor_parallel_size: 4"):
+        check_config(config)
+
+
+def test_eval_defaults_and_mixtral_on_two_gpus() -> None:
+    config = _load(REPO / "config/config.yaml")
+    validate(config, SCHEMA)
+    evaluation = config["evaluation"]
+    assert evaluation["shots"] == {"cot": 4} and evaluation["fewshot"] == "prompts/eval/fewshot"
+    assert evaluation["tool"]["max_rounds"] == 4 and evaluation["tool"]["isolation"] == "auto"
+    assert evaluation["tool"]["limits"]["wall_s"] == 10
+    mixtral = _load(REPO / "config/paper/mixtral-8x7b.yaml")
+    assert mixtral["evaluation"]["backend"]["options"]["tensor_parallel_size"] == 2
+    assert mixtral["resources"]["eval_bench"]["gpu"] == 2
 
 
 def _pins(text: str) -> dict[str, str]:
