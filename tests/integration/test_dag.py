@@ -29,11 +29,22 @@ def test_dag_runs_to_the_table(test_dag: Path) -> None:
     table = test_dag / "results/report/table.csv"
     rows = list(csv.reader(table.open()))
     assert rows[0] == PAPER_HEADER
-    assert [r[0] for r in rows[1:]] == ["tiny", "tiny-jiuzhang"]
+    assert [r[0] for r in rows[1:]] == [
+        f"{model} ({ptype})"
+        for model in ("tiny", "tiny-jiuzhang")
+        for ptype in ("jiuzhang", "jiuzhang_tora", "cot")
+    ]
     for row in rows[1:]:
         assert all(re.fullmatch(r"\d+\.\d", cell) for cell in row[1:]), row
     md = (test_dag / "results/report/table.md").read_text()
-    assert "| tiny-jiuzhang |" in md and "MATH-500" in md
+    assert "| tiny-jiuzhang (jiuzhang) |" in md and "MATH-500" in md
+    assert (test_dag / "results/report/table.svg").read_text().startswith("<svg")
+    tora = json.loads((test_dag / "results/eval/tiny/jiuzhang_tora/gsm8k/metrics.json").read_text())
+    assert tora["depends_on"]["sandbox"]["isolation"] in ("bwrap", "unshare")
+    cot = json.loads((test_dag / "results/eval/tiny/cot/gsm8k/metrics.json").read_text())
+    assert cot["depends_on"]["shots"] == 2 and cot["depends_on"]["demos_sha256"]
+    first = (test_dag / "results/eval/tiny/cot/gsm8k/predictions.jsonl").open().readline()
+    assert json.loads(first)["prompt"].count("Question: ") == 3
 
 
 def test_every_stage_left_its_artifacts(test_dag: Path) -> None:

@@ -32,7 +32,8 @@ def test_paper_config_plans_every_job(repo_root: Path, tmp_path: Path, name: str
     counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", out, re.M)}
     shards = config["prepare"]["n_shards"] * len(config["sources"])
     assert counts["synth_cot_shard"] == shards
-    assert counts["download_model"] == 2 and counts["eval_bench"] == 12
+    # 2 models x 2 prompt types (jiuzhang, jiuzhang_tora) x 6 benchmarks
+    assert counts["download_model"] == 2 and counts["eval_bench"] == 24
     assert counts["train_synthesizer"] == counts["train_cpt"] == 1
     assert "init_model" not in counts and "train_tokenizer" not in counts
     assert "gpu=8" in out  # train_cpt asks the cluster for its GPUs

@@ -91,7 +91,8 @@ def run_eval(
     preds_out: str,
     metrics_out: str,
 ) -> dict[str, Any]:
-    """Generate greedily for the benchmark's items, grade them, write predictions and metrics."""
+    """Generate greedily for the benchmark's items, grade them, write predictions and metrics;
+    return the metrics plus `timing.generate_s` (generation and tool execution, in seconds)."""
     ptype = prompt_type(prompt_type_name)
     tool_config = ToolConfig.from_mapping(tool or {})
     template_text = load_template(template)
@@ -189,4 +190,5 @@ def run_eval(
         n_tokens / elapsed if elapsed else 0.0,
         elapsed,
     )
-    return metrics
+    # Timing is returned to callers (bench/eval.py) but never written: reruns stay byte-identical.
+    return {**metrics, "timing": {"generate_s": elapsed}}

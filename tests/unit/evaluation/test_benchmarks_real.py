@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +185,31 @@ def test_real_math500_answer_field_grades_equal_to_boxed_reference(shared_dir: P
     shifted = sum(is_equiv(rows[k]["answer"], items[(k + 1) % len(items)].gold)
                   for k in range(len(items)))  # fmt: skip
     assert shifted <= 5
+
+
+def test_hub_source_reads_the_hub_cache_offline(tmp_path: Path) -> None:
+    """`hf://owner/dataset/file` goes through huggingface_hub (here offline, from its cache)."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub/datasets--someone--gsm-like"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs/main").write_text(commit)
+    snapshot = repo / "snapshots" / commit / "main"
+    snapshot.mkdir(parents=True)
+    row = {"question": "Q?", "answer": "1+1=<<1+1=2>>2\n#### 2"}
+    (snapshot / "test.jsonl").write_text(json.dumps(row) + "\n")
+    code = (
+        "from jiuzhang.evaluation.benchmarks import load_benchmark\n"
+        "items = load_benchmark('gsm8k', 'hf://someone/gsm-like/main/test.jsonl')\n"
+        "print(items[0].gold, items[0].question)\n"
+        "load_benchmark('gsm8k', 'hf://someone/gsm-like/missing.jsonl')\n"
+    )
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.stdout.splitlines()[0] == "2 Q?"
+    assert "hf://someone/gsm-like/missing.jsonl: cannot fetch from the Hugging Face hub" in (
+        proc.stderr
+    )
+    with pytest.raises(DataError, match="expected hf://<owner>/<dataset>/<file>"):
+        load_benchmark("gsm8k", "hf://just-a-name")

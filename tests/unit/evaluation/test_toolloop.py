@@ -6,7 +6,9 @@ rounds execute, what is fed back, how state carries over); the programs run in t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +110,46 @@ def test_round_limit_and_hostile_program_recorded(sandbox: Sandbox) -> None:
     assert {c["status"] for c in traj.tool_calls} == {"timeout"}
     with pytest.raises(ValueError, match="max_rounds"):
         run_tool_loop(ScriptedModel(script), [], SamplingConfig(), sandbox, max_rounds=0)
+
+
+HOSTILE = Path(__file__).resolve().parents[2] / "data/hostile"
+
+
+def test_hostile_programs_in_a_batch_are_contained_and_recorded() -> None:
+    """Fork bomb, memory bomb, huge output and a parent killer in the same round as a normal
+    program: the loop finishes, each failure is in its trajectory, the normal one answers."""
+    marker = f"jz-loop-{os.getpid()}"
+    hostile = {
+        name: (HOSTILE / f"{name}.py")
+        .read_text()
+        .replace("@MARKER@", marker)
+        .replace("@TEST_PID@", str(os.getpid()))
+        for name in ("fork_bomb", "memory_bomb", "huge_output", "kill_parent")
+    }
+    script = {name: [f"```python\n{code}\n```", "Done."] for name, code in hostile.items()}
+    script["fine"] = ["```python\nprint(6 * 7)\n```", "The answer is 42."]
+    limits = SandboxLimits(cpu_s=3.0, wall_s=4.0, memory_mb=512, nproc=32, output_bytes=4096)
+    trajectories = run_tool_loop(
+        ScriptedModel(script),
+        [_prompt(name) for name in script],
+        SamplingConfig(),
+        Sandbox(limits, workers=2),
+        max_rounds=2,
+    )
+    status = {name: t.tool_calls[0]["status"] for name, t in zip(script, trajectories, strict=True)}
+    assert status["fine"] == "ok" and "```output\n42\n```" in trajectories[-1].completion
+    assert status["memory_bomb"] == "memory"
+    assert status["huge_output"] == "output_limit"
+    assert status["fork_bomb"] in ("timeout", "error", "ok")  # forks fail; it sleeps or exits
+    assert status["kill_parent"] in ("ok", "error")  # it ran, and this process is still here
+    assert all(len(t.tool_calls) == 1 and t.rounds == 2 for t in trajectories)
+    assert all(len(t.completion) < 10_000 for t in trajectories)  # output fed back is cut
+    survivors = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline(p, marker)]
+    assert survivors == []
+
+
+def _cmdline(proc: Path, marker: str) -> bool:
+    try:
+        return marker.encode() in (proc / "cmdline").read_bytes()
+    except OSError:
+        return False
