@@ -28,21 +28,9 @@ from jiuzhang.generation import SamplingConfig, make_generator
 
 def tiny_model(root: Path) -> str:
     """The tests' tiny random-init Llama (untied embeddings), saved under `root`."""
-    from jiuzhang.train.model_init import LlamaArch, init_model, train_tokenizer
+    from jiuzhang.tiny.model import random_llama
 
-    texts = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."] * 30
-    train_tokenizer(texts, 300, root / "tok")
-    arch = LlamaArch(
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        max_position_embeddings=256,
-        tie_word_embeddings=False,
-    )
-    init_model(arch, root / "tok", root / "model", seed=1)
-    return str(root / "model")
+    return str(random_llama(root, seed=1, tied=False, max_positions=256))
 
 
 @contextlib.contextmanager

@@ -11,25 +11,12 @@ import pytest
 from jiuzhang.generation import SamplingConfig, make_generator
 from jiuzhang.synthesize import run_synth_shard
 from jiuzhang.synthesize.shard import _fingerprint
-from jiuzhang.train.model_init import LlamaArch, init_model, train_tokenizer
-
-TEXTS = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."] * 30
+from jiuzhang.tiny.model import random_llama
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
-    root = tmp_path_factory.mktemp("model")
-    train_tokenizer(TEXTS, 300, root / "tok")
-    arch = LlamaArch(
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        max_position_embeddings=128,
-    )
-    init_model(arch, root / "tok", root / "model", seed=0)
-    return str(root / "model")
+    return str(random_llama(tmp_path_factory.mktemp("model")))
 
 
 SAMPLING = {"temperature": 1.0, "top_p": 0.9, "max_new_tokens": 12, "seed": 5}

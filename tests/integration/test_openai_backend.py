@@ -34,9 +34,8 @@ import pytest
 
 from jiuzhang.common.errors import ConfigError
 from jiuzhang.generation import Generation, Generator, SamplingConfig, make_generator
-from jiuzhang.train.model_init import LlamaArch, init_model, train_tokenizer
+from jiuzhang.tiny.model import random_llama
 
-TEXTS = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."] * 30
 PROMPTS = [
     "## Question\nMia has 3 pencils.\n\n## Solution\n",
     "Mia",
@@ -85,19 +84,9 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     root = tmp_path_factory.mktemp("openai-model")
-    train_tokenizer(TEXTS, 300, root / "tok")
-    arch = LlamaArch(
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        max_position_embeddings=128,
-        tie_word_embeddings=False,
-    )
-    init_model(arch, root / "tok", root / "random", seed=1)
-    tokenizer = AutoTokenizer.from_pretrained(root / "random")
-    model = AutoModelForCausalLM.from_pretrained(root / "random")
+    random_llama(root / "build", seed=1, tied=False)
+    tokenizer = AutoTokenizer.from_pretrained(root / "build/model")
+    model = AutoModelForCausalLM.from_pretrained(root / "build/model")
     enc = tokenizer(PROMPTS[0], return_tensors="pt")
     with torch.inference_mode():
         out = model.generate(**enc, max_new_tokens=4, do_sample=False)
