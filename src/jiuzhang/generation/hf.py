@@ -49,13 +49,17 @@ class TransformersGenerator:
     def generate(
         self, prompts: Sequence[str], sampling: SamplingConfig, *, seed_offset: int = 0
     ) -> list[Generation]:
-        """Generate for all prompts in batches of `batch_size`."""
-        results: list[Generation] = []
-        for start in range(0, len(prompts), self.batch_size):
-            batch = list(prompts[start : start + self.batch_size])
+        """Generate for all prompts in batches of `batch_size`, longest prompts first (similar
+        lengths share a batch: less padding), returned in the prompts' order."""
+        order = sorted(range(len(prompts)), key=lambda i: (-len(prompts[i]), i))
+        results: list[Generation | None] = [None] * len(prompts)
+        for start in range(0, len(order), self.batch_size):
+            ids = order[start : start + self.batch_size]
             batch_seed = derive_seed(sampling.seed, seed_offset, start)
-            results.extend(self._generate_batch(batch, sampling, batch_seed))
-        return results
+            batch = self._generate_batch([prompts[i] for i in ids], sampling, batch_seed)
+            for i, generation in zip(ids, batch, strict=True):
+                results[i] = generation
+        return [g for g in results if g is not None]
 
     def _generate_batch(
         self, prompts: list[str], sampling: SamplingConfig, seed: int
