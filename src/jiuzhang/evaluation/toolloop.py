@@ -4,7 +4,8 @@ Each round generates once for every still-open problem (one `generate` call, so 
 batches across problems). A round whose output ends with a closed ```` ```python ```` block and
 states no `\\boxed{}` answer gets that program executed in the sandbox (all programs of a round
 run in parallel); the output is appended as an ```` ```output ```` block and the problem stays
-open for the next round. Anything else ends the problem.
+open for the next round. Anything else ends the problem. A problem whose last allowed round
+still ran a program ends with the original's "Reach max function call limit." line.
 
 State between rounds is recreated by re-running the problem's earlier successful programs with
 their stdout discarded (the original deleted `print(` lines instead, SPEC §5.4.3), then the new
@@ -20,8 +21,16 @@ from typing import Any
 from jiuzhang.generation.base import Generator, SamplingConfig
 from jiuzhang.sandbox import ExecResult, Sandbox
 
-__all__ = ["Trajectory", "compose_program", "pending_program", "run_tool_loop", "shorten"]
+__all__ = [
+    "LIMIT_NOTE",
+    "Trajectory",
+    "compose_program",
+    "pending_program",
+    "run_tool_loop",
+    "shorten",
+]
 
+LIMIT_NOTE = "\nReach max function call limit."
 _OPEN = "```python"
 _FENCE = "```"
 _REPLAY = (
@@ -120,4 +129,6 @@ def run_tool_loop(
             if result.status == "ok":
                 successful[i].append(code)
             open_ids.append(i)
+    for i in open_ids:  # still asking for code after the last round (the original's marker)
+        trajectories[i].completion += LIMIT_NOTE
     return trajectories

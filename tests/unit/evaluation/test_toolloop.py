@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jiuzhang.evaluation.toolloop import (
+    LIMIT_NOTE,
     compose_program,
     pending_program,
     run_tool_loop,
@@ -108,6 +109,7 @@ def test_round_limit_and_hostile_program_recorded(sandbox: Sandbox) -> None:
     )
     assert traj.rounds == 2 and len(traj.tool_calls) == 2
     assert {c["status"] for c in traj.tool_calls} == {"timeout"}
+    assert traj.completion.endswith("```\n" + LIMIT_NOTE)
     with pytest.raises(ValueError, match="max_rounds"):
         run_tool_loop(ScriptedModel(script), [], SamplingConfig(), sandbox, max_rounds=0)
 
