@@ -105,6 +105,16 @@ def get_bench_file(wildcards):
     return [] if source.startswith("hf://") else source
 
 
+def decontam_sources():
+    """Benchmark name -> source that the corpus is decontaminated against."""
+    return {**config["evaluation"]["benchmarks"], **config["corpus"]["decontam_benchmarks"]}
+
+
+def local_files(sources):
+    """The local paths among benchmark sources (hf:// sources are fetched by the job)."""
+    return [s for s in sources.values() if not s.startswith("hf://")]
+
+
 def eval_shots(wildcards):
     return config["evaluation"]["shots"].get(wildcards.ptype, 0)
 

@@ -2,6 +2,7 @@
 rule build_corpus:
     input:
         generations=get_synth_shards(),
+        benchmarks=local_files(decontam_sources()),
     output:
         corpus=CORPUS,
         stats="results/corpus/cot/stats.json",
@@ -17,5 +18,6 @@ rule build_corpus:
         runtime=res("build_corpus", "runtime"),
     params:
         corpus=config["corpus"],
+        benchmarks=decontam_sources(),
     script:
         "../scripts/build_corpus.py"

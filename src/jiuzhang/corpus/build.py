@@ -3,8 +3,11 @@
 A generation continues a prompt that ends with `## New Problem`; it should hold the problem, then a
 solution header (`## Solution` or `[Solution]`), then the solution. Parsed rows become
 `{"input": "## Question\\n{problem}\\n\\n## Solution\\n", "output": solution}` as in the released
-corpora. Unparseable, too short, truncated and duplicate rows are dropped and counted per reason;
-the job fails when fewer than `min_rows` survive instead of feeding an empty corpus downstream.
+corpora. Unparseable, too short, truncated and failed-check rows are dropped; then rows that share
+a 13-gram with a benchmark question are dropped as contaminated (`decontam`, the matched benchmark
+ids are logged and counted), and exact and near duplicates (MinHash, `dedup`) of an earlier kept
+row are dropped. Every drop is counted per reason in the stats JSON; the job fails when fewer than
+`min_rows` survive instead of feeding an empty corpus downstream.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_jsonl, write_json, write_jsonl
 from jiuzhang.common.manifest import write_manifest
+from jiuzhang.corpus.decontam import DecontamConfig, Decontaminator, summarize_matches
+from jiuzhang.corpus.dedup import DedupConfig, NearDuplicateIndex
 from jiuzhang.corpus.verify import arithmetic_ok, grounded, has_final_answer
 
 log = logging.getLogger(__name__)
@@ -42,6 +47,8 @@ class CorpusConfig(FromMapping):
     require_answer: bool = True
     check_arithmetic: bool = True
     check_grounding: bool = False
+    dedup: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    decontam: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def parse_cot_generation(text: str) -> tuple[str, str] | None:
@@ -74,11 +81,19 @@ def to_row(problem: str, solution: str) -> dict[str, str]:
 
 
 def run_build_corpus(
-    cfg: CorpusConfig, *, generations: Sequence[str], output: str, stats: str
+    cfg: CorpusConfig,
+    *,
+    generations: Sequence[str],
+    output: str,
+    stats: str,
+    benchmarks: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Parse, filter and exact-dedup all generation shards into one corpus JSONL."""
+    """Parse, filter, decontaminate (against `benchmarks`: name -> file) and dedup all
+    generation shards into one corpus JSONL."""
     dropped: Counter[str] = Counter()
-    seen: set[str] = set()
+    decon = Decontaminator.from_files(benchmarks or {}, DecontamConfig.from_mapping(cfg.decontam))
+    dedup = NearDuplicateIndex(DedupConfig.from_mapping(cfg.dedup))
+    contaminated: list[list[tuple[str, str]]] = []
     kept: list[dict[str, Any]] = []
     n_in = 0
     for path in generations:
@@ -101,15 +116,33 @@ def run_build_corpus(
             if reason:
                 dropped[reason] += 1
                 continue
-            row = to_row(problem, solution)
-            key = row["input"] + "\x00" + row["output"]
-            if key in seen:
-                dropped["duplicate"] += 1
+            text = f"{problem}\n{solution}"
+            found = decon.matches(text)
+            if found:  # before dedup: a contaminated row never represents later ones
+                dropped["contaminated"] += 1
+                contaminated.append(found)
                 continue
-            seen.add(key)
+            _, kind = dedup.add_classified(text)
+            if kind != "kept":
+                dropped["duplicate" if kind == "exact_duplicate" else kind] += 1
+                continue
+            row = to_row(problem, solution)
             kept.append({**row, "id": record["id"], "source": record.get("source", "")})
-    summary = {"in": n_in, "kept": len(kept), "dropped": dict(sorted(dropped.items()))}
-    log.info("corpus: %s", summary)
+    summary: dict[str, Any] = {
+        "in": n_in,
+        "kept": len(kept),
+        "dropped": dict(sorted(dropped.items())),
+        "dedup": dedup.stats,
+        "decontamination": {
+            "n": decon.stats["n"],
+            "min_matches": decon.stats["min_matches"],
+            "indexed": decon.stats["benchmarks"],
+            "matched": summarize_matches(contaminated),
+        },
+    }
+    log.info("corpus: in %d, kept %d, dropped %s", n_in, len(kept), summary["dropped"])
+    if contaminated:
+        log.info("decontamination: %s", summary["decontamination"])
     if len(kept) < cfg.min_rows:
         raise DataError(
             f"only {len(kept)} of {n_in} generations survived parsing and filters "
@@ -119,8 +152,11 @@ def run_build_corpus(
     write_json(stats, summary)
     write_manifest(
         output,
-        inputs={"generations": list(generations)},
+        inputs={
+            "generations": list(generations),
+            **{f"benchmark_{k}": v for k, v in (benchmarks or {}).items()},
+        },
         params=dataclasses.asdict(cfg),
-        counts=summary,
+        counts={k: summary[k] for k in ("in", "kept", "dropped")},
     )
     return summary

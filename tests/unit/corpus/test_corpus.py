@@ -65,7 +65,7 @@ def test_build_corpus_counts_every_drop_reason(tmp_path: Path) -> None:
     summary = run_build_corpus(
         CorpusConfig(min_rows=1), generations=[str(gens)], output=str(out), stats=str(stats)
     )
-    assert summary == {
+    assert {k: summary[k] for k in ("in", "kept", "dropped")} == {
         "in": 6,
         "kept": 1,
         "dropped": {
@@ -94,3 +94,38 @@ def test_too_few_rows_fails_loudly_and_writes_nothing(tmp_path: Path) -> None:
             stats=str(tmp_path / "s.json"),
         )
     assert not out.exists()
+
+
+def test_contaminated_and_near_duplicate_rows_are_dropped_and_reported(tmp_path: Path) -> None:
+    """A benchmark question copied into a generation (case and spacing changed) is dropped with
+    its benchmark id; a near copy of a kept row is dropped as a near duplicate."""
+    question = (
+        "A farmer plants 12 rows of corn with 15 plants in each row and then gives away "
+        "20 plants to a neighbour. How many plants does the farmer keep?"
+    )
+    bench = tmp_path / "gsm8k.jsonl"
+    bench.write_text(json.dumps({"idx": 41, "question": question, "answer": "#### 160"}) + "\n")
+    long_solution = (
+        "First we multiply the number of rows by the plants in each row, which gives the total "
+        "number of plants in the field before anything is given away to the neighbour. "
+        "We compute 12 * 15 = 180.\nThen we subtract the plants given away: 180 - 20 = 160.\n"
+        "The answer is 160."
+    )
+    problem = "Omar buys 12 boxes of 15 pencils and gives 20 away. How many left?"
+    clean = f"\n{problem}\n\n## Solution\n{long_solution}"
+    near = clean.replace("Omar buys", "Omar purchases")
+    copied = f"\n{question.upper()}\n\n## Solution\n{long_solution}"
+    gens = _generations(tmp_path, [(clean, "stop"), (near, "stop"), (copied, "stop")])
+    summary = run_build_corpus(
+        CorpusConfig(min_rows=1),
+        generations=[str(gens)],
+        output=str(tmp_path / "c.jsonl"),
+        stats=str(tmp_path / "s.json"),
+        benchmarks={"gsm8k": str(bench)},
+    )
+    assert summary["kept"] == 1
+    assert summary["dropped"] == {"contaminated": 1, "near_duplicate": 1}
+    matched = summary["decontamination"]["matched"]
+    assert matched == {"rows": 1, "benchmarks": {"gsm8k": {"rows": 1, "items": ["41"]}}}
+    assert summary["decontamination"]["n"] == 13
+    assert json.loads((tmp_path / "s.json").read_text())["dedup"]["near_duplicate"] == 1
