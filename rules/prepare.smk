@@ -5,6 +5,7 @@ rule prepare_prompts:
         templates=expand("{folder}/{level}.md", folder=config["prepare"]["templates"], level=LEVELS),
     output:
         shards=expand("results/prompts/{{source}}/shard-{shard}.jsonl", shard=SHARDS),
+        stats="results/prompts/{source}/stats.json",
     log:
         "logs/prepare/prepare_prompts/{source}.log",
     benchmark:
@@ -20,6 +21,7 @@ rule prepare_prompts:
             "source": wc.source,
             "builder": config["sources"][wc.source]["builder"],
             "max_docs": config["sources"][wc.source]["max_docs"],
+            "max_rows": config["sources"][wc.source]["max_rows"],
             "extract_size": config["prepare"]["extract_size"],
             "n_shards": config["prepare"]["n_shards"],
             "seed": config["seed"],

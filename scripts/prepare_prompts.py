@@ -1,4 +1,4 @@
-"""Rule prepare_prompts: one source's MathPile-format files -> filled prompt shards."""
+"""Rule prepare_prompts: one source's files -> filled prompt shards + stats."""
 
 from jiuzhang.common.logs import log_to
 from jiuzhang.prepare import PrepareConfig, run_prepare
@@ -9,4 +9,5 @@ with log_to(snakemake.log[0]):
         inputs=list(snakemake.input.sources),
         templates=list(snakemake.input.templates),
         outputs=list(snakemake.output.shards),
+        stats=snakemake.output.stats,
     )

@@ -55,3 +55,10 @@ def check_config(config: Mapping[str, Any]) -> None:
                 f"config {section}.backend.options.tensor_parallel_size: {tp} GPUs, but "
                 f"resources.{rule}.gpu asks SLURM for {gpus}"
             )
+    n_shards = config["prepare"]["n_shards"]
+    for name, source in config["sources"].items():
+        if 0 < source.get("max_rows", 0) < n_shards:
+            raise ConfigError(
+                f"config sources.{name}.max_rows: {source['max_rows']} prompts cannot fill "
+                f"prepare.n_shards = {n_shards} shards"
+            )

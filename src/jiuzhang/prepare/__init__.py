@@ -1,5 +1,7 @@
-"""Stage 1, prepare: MathPile-format shards -> snippets -> filled synthesis prompts, sharded."""
+"""Stage 1, prepare: raw text sources -> snippets -> filled synthesis prompts, sharded."""
 
-from jiuzhang.prepare.prompts import LEVELS, PrepareConfig, run_prepare
+from jiuzhang.prepare.builders import BUILDERS
+from jiuzhang.prepare.prompts import PrepareConfig, run_prepare
+from jiuzhang.prepare.templates import LEVELS
 
-__all__ = ["LEVELS", "PrepareConfig", "run_prepare"]
+__all__ = ["BUILDERS", "LEVELS", "PrepareConfig", "run_prepare"]
