@@ -2,6 +2,7 @@
 rule build_corpus:
     input:
         generations=get_synth_shards(),
+        failures=[f"{shard}.failures.jsonl" for shard in get_synth_shards()],
         benchmarks=local_files(decontam_sources()),
     output:
         corpus=CORPUS,

@@ -5,6 +5,7 @@ rule synth_cot_shard:
         model=SYNTHESIZER_DIR,
     output:
         generations="results/synth/cot/{source}/shard-{shard}.jsonl",
+        failures="results/synth/cot/{source}/shard-{shard}.jsonl.failures.jsonl",
     log:
         "logs/synthesize/synth_cot_shard/{source}.{shard}.log",
     benchmark:
@@ -23,5 +24,32 @@ rule synth_cot_shard:
         backend=config["synthesis"]["backend"],
         rows_per_batch=config["synthesis"]["rows_per_batch"],
         samples_per_prompt=config["synthesis"]["samples_per_prompt"],
+        max_failure_rate=config["synthesis"]["max_failure_rate"],
     script:
         "../scripts/synth_cot_shard.py"
+
+
+if "teacher" in config["synthesizer"]:
+
+    # Stage 2b (SPEC §2.5): the KD set, answered by a teacher behind an OpenAI-compatible API.
+    rule kd_teacher:
+        input:
+            prompts=config["synthesizer"]["teacher"]["prompts"],
+        output:
+            kd=config["synthesizer"]["kd_set"],
+            failures=config["synthesizer"]["kd_set"] + ".failures.jsonl",
+            usage=config["synthesizer"]["kd_set"] + ".usage.json",
+        log:
+            "logs/synthesize/kd_teacher/teacher.log",
+        benchmark:
+            "results/benchmarks/synthesize/kd_teacher/teacher.tsv"
+        conda:
+            "../envs/cpu.yaml"
+        threads: res("kd_teacher", "threads")
+        resources:
+            mem_mb=res("kd_teacher", "mem_mb"),
+            runtime=res("kd_teacher", "runtime"),
+        params:
+            teacher=config["synthesizer"]["teacher"],
+        script:
+            "../scripts/kd_teacher.py"

@@ -12,4 +12,5 @@ with log_to(snakemake.log[0]):
         output=snakemake.output.corpus,
         stats=snakemake.output.stats,
         benchmarks=dict(snakemake.params.benchmarks),
+        failures=list(snakemake.input.failures),
     )

@@ -14,4 +14,5 @@ with log_to(snakemake.log[0]):
         shard_key=f"{snakemake.wildcards.source}/{snakemake.wildcards.shard}",
         rows_per_batch=snakemake.params.rows_per_batch,
         samples_per_prompt=snakemake.params.samples_per_prompt,
+        max_failure_rate=snakemake.params.max_failure_rate,
     )

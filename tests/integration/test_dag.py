@@ -169,3 +169,24 @@ def test_plain_snakemake_runs_the_demo_config(repo_root: Path, tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "workflow specific profile profiles/default" in proc.stderr
     assert (workdir / "results/prompts/wiki/shard-00001.jsonl").stat().st_size > 0
+
+
+def test_teacher_config_plans_the_kd_branch(repo_root: Path, tmp_path: Path) -> None:
+    """With `synthesizer.teacher` set, the KD set is an artifact of the kd_teacher rule, and the
+    synthesizer trains on it (SPEC §2.5)."""
+    workdir = copy_workflow(repo_root, tmp_path / "wf")
+    config = workdir / ".test/config/config.yaml"
+    text = config.read_text()
+    kd_line = next(line for line in text.splitlines() if line.strip().startswith("kd_set:"))
+    teacher = (
+        "  kd_set: results/kd/teacher.jsonl\n"
+        "  teacher:\n"
+        "    prompts: results/prompts/textbook/shard-00000.jsonl\n"
+        "    model: teacher-model\n"
+        "    backend: {name: openai, options: {base_url: 'http://127.0.0.1:9/v1'}}\n"
+    )
+    config.write_text(text.replace(kd_line + "\n", teacher))
+    planned = planned_rules(workdir)
+    assert planned["kd_teacher"] == 1 and planned["train_synthesizer"] == 1
+    proc = snakemake(workdir, "--dry-run", "--printshellcmds", "results/kd/teacher.jsonl")
+    assert "results/kd/teacher.jsonl.usage.json" in proc.stdout + proc.stderr

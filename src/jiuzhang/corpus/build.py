@@ -87,10 +87,16 @@ def run_build_corpus(
     output: str,
     stats: str,
     benchmarks: Mapping[str, str] | None = None,
+    failures: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Parse, filter, decontaminate (against `benchmarks`: name -> file) and dedup all
-    generation shards into one corpus JSONL."""
+    generation shards into one corpus JSONL; rows that failed to generate (the shards'
+    `.failures.jsonl` sidecars) are counted by reason."""
     dropped: Counter[str] = Counter()
+    generation_failed: Counter[str] = Counter()
+    for path in failures:
+        for _, record in read_jsonl(path, required=("id", "reason")):
+            generation_failed[str(record["reason"])] += 1
     decon = Decontaminator.from_files(benchmarks or {}, DecontamConfig.from_mapping(cfg.decontam))
     dedup = NearDuplicateIndex(DedupConfig.from_mapping(cfg.dedup))
     contaminated: list[list[tuple[str, str]]] = []
@@ -132,6 +138,7 @@ def run_build_corpus(
         "in": n_in,
         "kept": len(kept),
         "dropped": dict(sorted(dropped.items())),
+        "generation_failed": dict(sorted(generation_failed.items())),
         "dedup": dedup.stats,
         "decontamination": {
             "n": decon.stats["n"],

@@ -1,28 +1,33 @@
 """Generate completions for one prompt shard, resumable after a kill.
 
 Rows are generated in fixed batches in row order and appended to `<output>.partial` with a flush
-and fsync per batch; a restarted job counts the complete lines already there and continues with
-the next batch. Sampling is seeded per batch from (seed, shard, batch start), so a resumed shard is
+and fsync per batch; a restarted job keeps the whole batches already there and continues with the
+next batch. Sampling is seeded per batch from (seed, shard, batch start), so a resumed shard is
 identical to an uninterrupted one. The finished file is renamed into place atomically.
+
+Rows whose generation failed (the backend raised for them, or the completion was empty) are left
+out of the shard and listed in `<output>.failures.jsonl`; the job fails once more than
+`max_failure_rate` of the shard's rows failed. See `jiuzhang.synthesize.resumable`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.hashing import file_sha256, text_sha256
-from jiuzhang.common.io import dumps_jsonl_line, load_jsonl
+from jiuzhang.common.io import load_jsonl
 from jiuzhang.common.manifest import write_manifest
-from jiuzhang.common.seeding import derive_seed
-from jiuzhang.generation import SamplingConfig, make_generator
-
-log = logging.getLogger(__name__)
+from jiuzhang.generation import Generation, SamplingConfig, make_generator
+from jiuzhang.synthesize.resumable import (
+    DEFAULT_MAX_FAILURE_RATE,
+    WorkRow,
+    expand_rows,
+    run_resumable,
+)
 
 
 def _fingerprint(prompts: str, model: str, settings: Mapping[str, Any]) -> str:
@@ -42,26 +47,12 @@ def _fingerprint(prompts: str, model: str, settings: Mapping[str, Any]) -> str:
     )
 
 
-def _resume_count(partial: Path, rows_per_batch: int, fingerprint: str) -> int:
-    """Rows already generated: the partial file is cut back to its last whole batch."""
-    key = partial.with_name(partial.name + ".key")
-    if not partial.exists() or not key.is_file() or key.read_text().strip() != fingerprint:
-        if partial.exists():
-            log.warning("discarding %s: made from other inputs or settings", partial)
-        partial.unlink(missing_ok=True)
-        key.write_text(fingerprint + "\n")
-        return 0
-    lines = partial.read_bytes().split(b"\n")[:-1]  # whatever follows the last newline is torn
-    whole = len(lines) - len(lines) % rows_per_batch
-    for lineno, line in enumerate(lines[:whole], start=1):
-        try:
-            json.loads(line)
-        except json.JSONDecodeError:
-            raise DataError(f"{partial}:{lineno}: corrupt resume file; delete it") from None
-    keep = sum(len(line) + 1 for line in lines[:whole])
-    with open(partial, "r+b") as handle:
-        handle.truncate(keep)
-    return whole
+def synth_record(row: WorkRow, gen: Generation) -> dict[str, Any]:
+    """A shard line: the row's id, source and level, and the generation."""
+    record = {"id": row.id}
+    record.update({k: row.data[k] for k in ("source", "level") if k in row.data})
+    record.update(generated_text=gen.text, finish_reason=gen.finish_reason, n_tokens=gen.n_tokens)
+    return record
 
 
 def run_synth_shard(
@@ -75,19 +66,19 @@ def run_synth_shard(
     shard_key: str,
     rows_per_batch: int,
     samples_per_prompt: int = 1,
+    max_failure_rate: float = DEFAULT_MAX_FAILURE_RATE,
 ) -> int:
-    """Generate `samples_per_prompt` completions for every row of the prompt shard `prompts`."""
+    """Generate `samples_per_prompt` completions for every row of the prompt shard `prompts`.
+
+    Returns the number of rows written to `output`; failed rows go to `<output>.failures.jsonl`.
+    Raises `DataError` when more than `max_failure_rate` of the rows failed (the partial file
+    stays: a rerun resumes it and retries the failed rows).
+    """
     prompt_rows = load_jsonl(prompts, required=("id", "prompt"))
     if not prompt_rows:
         raise DataError(f"{prompts}: empty prompt shard")
-    rows = [
-        {**row, "id": f"{row['id']}-s{j}" if samples_per_prompt > 1 else row["id"]}
-        for row in prompt_rows
-        for j in range(samples_per_prompt)
-    ]
+    rows = expand_rows(prompt_rows, samples_per_prompt)
     sampling_cfg = SamplingConfig.from_mapping(sampling)
-    out = Path(output)
-    partial = out.with_name(out.name + ".partial")
     settings = {
         "sampling": dict(sampling),
         "backend": backend,
@@ -95,36 +86,22 @@ def run_synth_shard(
         "samples_per_prompt": samples_per_prompt,
         "shard_key": shard_key,
     }
-    done = _resume_count(partial, rows_per_batch, _fingerprint(prompts, model, settings))
-    if done > len(rows):
-        raise DataError(f"{partial}: has {done} rows but the shard has {len(rows)}; delete it")
-    if done:
-        log.info("resuming %s after %d of %d rows", out, done, len(rows))
-    generator = make_generator(backend, model, backend_options)
-    with open(partial, "a", encoding="utf-8") as handle:
-        for start in range(done, len(rows), rows_per_batch):
-            batch = rows[start : start + rows_per_batch]
-            gens = generator.generate(
-                [r["prompt"] for r in batch],
-                sampling_cfg,
-                seed_offset=derive_seed(sampling_cfg.seed, shard_key, start),
-            )
-            for row, gen in zip(batch, gens, strict=True):
-                record = {k: row[k] for k in ("id", "source", "level") if k in row}
-                record.update(
-                    generated_text=gen.text, finish_reason=gen.finish_reason, n_tokens=gen.n_tokens
-                )
-                handle.write(dumps_jsonl_line(record))
-            handle.flush()
-            os.fsync(handle.fileno())
-            log.info("%s: %d/%d rows", out.name, min(start + rows_per_batch, len(rows)), len(rows))
-    os.replace(partial, out)
-    partial.with_name(partial.name + ".key").unlink(missing_ok=True)
-    write_manifest(
-        out,
-        inputs={"prompts": prompts, "model": model},
-        params=settings,
-        seed=sampling_cfg.seed,
-        counts={"rows": len(rows)},
+    outcome = run_resumable(
+        rows,
+        output=output,
+        fingerprint=_fingerprint(prompts, model, settings),
+        generator_factory=lambda: make_generator(backend, model, backend_options),
+        sampling=sampling_cfg,
+        seed_key=shard_key,
+        rows_per_batch=rows_per_batch,
+        to_record=synth_record,
+        max_failure_rate=max_failure_rate,
     )
-    return len(rows)
+    write_manifest(
+        output,
+        inputs={"prompts": prompts, "model": model},
+        params={**settings, "max_failure_rate": max_failure_rate},
+        seed=sampling_cfg.seed,
+        counts=outcome.counts(),
+    )
+    return outcome.generated
