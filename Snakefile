@@ -18,6 +18,7 @@ include: "rules/prepare.smk"
 include: "rules/models.smk"
 include: "rules/synthesize.smk"
 include: "rules/corpus.smk"
+include: "rules/tool.smk"
 include: "rules/pack.smk"
 include: "rules/train.smk"
 include: "rules/evaluate.smk"
@@ -30,6 +31,7 @@ localrules:
     all_prompts,
     all_synth,
     all_corpus,
+    all_tool,
     all_packed,
     all_models,
     all_eval,
@@ -54,6 +56,11 @@ rule all_synth:
 rule all_corpus:
     input:
         CORPUS,
+
+
+rule all_tool:
+    input:
+        [TOOL_CORPUS] if TOOL else [],
 
 
 rule all_packed:

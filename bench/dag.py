@@ -1,12 +1,12 @@
 """Dry-run cost of a paper-scale DAG: how long Snakemake takes to plan it, and its peak memory.
 
-    .venv/bin/python bench/dag.py [--shards-per-source 375]
+    .venv/bin/python bench/dag.py [--shards-per-source 150]
 
 Plans config/paper/mistral-7b.yaml scaled to the real job counts in a temporary copy of the
 workflow whose raw inputs are empty placeholder files: synthesis shards at the original's chunk of
-8,000 prompts (about 6M prompts -> 750 shards over the two MathPile sources), four models
-evaluated (three paper base models and the trained one) on seven benchmarks. Only the `jiuzhang`
-prompt type exists so far (issue 5 adds two more). Prints jobs, seconds and peak RSS; target < 10 s.
+8,000 prompts (about 6M prompts -> 750 shards over the five sources), the paper config's tool
+shards, four models evaluated (three paper base models and the trained one) on seven benchmarks
+with its two prompt types. Prints jobs, seconds and peak RSS; target < 10 s.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def paper_scale_config(shards_per_source: int) -> dict:
 def main() -> int:
     """Plan the DAG once and print its size and cost."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shards-per-source", type=int, default=375)
+    parser.add_argument("--shards-per-source", type=int, default=150)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -54,6 +54,7 @@ def main() -> int:
         config = paper_scale_config(args.shards_per_source)
         inputs = [p for s in config["sources"].values() for p in s["paths"]]
         inputs += [config["synthesizer"]["kd_set"], *config["evaluation"]["benchmarks"].values()]
+        inputs += [*config["tool_synthesis"]["seeds"], config["tool_synthesis"]["exemplars"]]
         for rel in inputs:
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             (work / rel).touch()

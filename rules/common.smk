@@ -23,6 +23,9 @@ TOKENIZER_DIR = "results/models/tokenizer"
 SYNTHESIZER_DIR = "results/synthesizer/model"
 TARGET_DIR = f"results/train/{TARGET_NAME}/model"
 CORPUS = "results/corpus/cot/corpus.jsonl"
+TOOL = config.get("tool_synthesis")  # None: no tool branch
+TOOL_SHARDS = [f"{i:05d}" for i in range(TOOL["n_shards"])] if TOOL else []
+TOOL_CORPUS = "results/corpus/tool/corpus.jsonl"
 TABLE_MD = "results/report/table.md"
 TABLE_CSV = "results/report/table.csv"
 TABLE_SVG = "results/report/table.svg"
@@ -31,6 +34,7 @@ TABLE_SVG = "results/report/table.svg"
 wildcard_constraints:
     source="|".join(SOURCES),
     shard=r"\d{5}",
+    tshard=r"\d{5}",
     model="|".join(sorted(set(BASE_MODELS) | set(EVAL_MODELS))),
     ptype="|".join(PTYPES),
     bench="|".join(BENCHES),
@@ -65,6 +69,10 @@ def get_model_dir(wildcards):
 
 def get_prompt_shards():
     return expand("results/prompts/{source}/shard-{shard}.jsonl", source=SOURCES, shard=SHARDS)
+
+
+def get_tool_shards():
+    return expand("results/synth/tool/shard-{tshard}.jsonl", tshard=TOOL_SHARDS)
 
 
 def get_synth_shards():
@@ -137,7 +145,8 @@ def get_eval_metrics():
 
 
 def get_final_outputs():
-    return [TABLE_MD, TABLE_CSV, TABLE_SVG]
+    # The tool corpus is built when configured; training on it comes with the curriculum mix.
+    return [TABLE_MD, TABLE_CSV, TABLE_SVG, *([TOOL_CORPUS] if TOOL else [])]
 
 
 def train_config_json(section):

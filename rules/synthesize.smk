@@ -20,13 +20,14 @@ rule synth_cot_shard:
         runtime=res("synth_cot_shard", "runtime"),
         gpu=res("synth_cot_shard", "gpu"),
     params:
+        shard_key=lambda wc: f"{wc.source}/{wc.shard}",
         sampling=config["synthesis"]["sampling"],
         backend=config["synthesis"]["backend"],
         rows_per_batch=config["synthesis"]["rows_per_batch"],
         samples_per_prompt=config["synthesis"]["samples_per_prompt"],
         max_failure_rate=config["synthesis"]["max_failure_rate"],
     script:
-        "../scripts/synth_cot_shard.py"
+        "../scripts/synth_shard.py"
 
 
 if "teacher" in config["synthesizer"]:

@@ -15,6 +15,7 @@ PAPER = ("llama3-8b", "mistral-7b", "mixtral-8x7b")
 def _placeholders(workdir: Path, config: dict) -> None:
     paths = [p for src in config["sources"].values() for p in src["paths"]]
     paths += [config["synthesizer"]["kd_set"], *config["evaluation"]["benchmarks"].values()]
+    paths += [*config["tool_synthesis"]["seeds"], config["tool_synthesis"]["exemplars"]]
     for rel in paths:
         (workdir / rel).parent.mkdir(parents=True, exist_ok=True)
         (workdir / rel).write_text("")
@@ -32,6 +33,9 @@ def test_paper_config_plans_every_job(repo_root: Path, tmp_path: Path, name: str
     counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", out, re.M)}
     shards = config["prepare"]["n_shards"] * len(config["sources"])
     assert counts["synth_cot_shard"] == shards
+    assert counts["prepare_prompts"] == 5  # textbook, wiki, stack, web, arxiv
+    assert counts["synth_tool_shard"] == config["tool_synthesis"]["n_shards"]
+    assert counts["build_tool_corpus"] == counts["build_corpus"] == 1
     # 2 models x 2 prompt types (jiuzhang, jiuzhang_tora) x 6 benchmarks
     assert counts["download_model"] == 2 and counts["eval_bench"] == 24
     assert counts["train_synthesizer"] == counts["train_cpt"] == 1

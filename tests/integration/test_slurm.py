@@ -78,6 +78,7 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
         "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_corpus": 2,
         "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1, "train_cpt": 1,
         "eval_bench": 12, "report_table": 1,
+        "prepare_tool_prompts": 1, "synth_tool_shard": 1, "build_tool_corpus": 1,
     }  # fmt: skip
     jobs = SUBMITTED.findall(output)
     job_ids = [job for job, _ in jobs]
@@ -85,7 +86,7 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
     # GPU rules got a GPU from SLURM's GRES, CPU-only rules none.
     tres = dict(zip(job_ids, sacct(job_ids, "AllocTRES", since), strict=True))
     for job, rule in jobs:
-        wants_gpu = rule in ("synth_cot_shard", "eval_bench")
+        wants_gpu = rule in ("synth_cot_shard", "synth_tool_shard", "eval_bench")
         assert ("gres/gpu=1" in tres[job]) == wants_gpu, (rule, tres[job])
     assert (workdir / "results/report/table.csv").read_text().startswith("Model,GSM8k,MATH")
     assert (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").stat().st_size > 0

@@ -80,6 +80,90 @@ def to_row(problem: str, solution: str) -> dict[str, str]:
     return {"input": f"## Question\n{problem}\n\n## Solution\n", "output": solution}
 
 
+class CleaningPass:
+    """Decontamination, then exact and near-duplicate removal, over rows as they come; shared by
+    the CoT and tool corpora."""
+
+    def __init__(
+        self,
+        decontam: Mapping[str, Any],
+        dedup: Mapping[str, Any],
+        benchmarks: Mapping[str, str] | None,
+    ) -> None:
+        self.decon = Decontaminator.from_files(
+            benchmarks or {}, DecontamConfig.from_mapping(decontam)
+        )
+        self.dedup = NearDuplicateIndex(DedupConfig.from_mapping(dedup))
+        self.contaminated: list[list[tuple[str, str]]] = []
+
+    def reject(self, text: str) -> str | None:
+        """`contaminated`, `duplicate` or `near_duplicate` for a row to drop, else None."""
+        found = self.decon.matches(text)
+        if found:  # before dedup: a contaminated row never represents later ones
+            self.contaminated.append(found)
+            return "contaminated"
+        _, kind = self.dedup.add_classified(text)
+        if kind == "kept":
+            return None
+        return "duplicate" if kind == "exact_duplicate" else kind
+
+    def stats(self) -> dict[str, Any]:
+        """Dedup counters, and the decontamination settings, index and matched benchmark ids."""
+        return {
+            "dedup": self.dedup.stats,
+            "decontamination": {
+                "n": self.decon.stats["n"],
+                "min_matches": self.decon.stats["min_matches"],
+                "indexed": self.decon.stats["benchmarks"],
+                "matched": summarize_matches(self.contaminated),
+            },
+        }
+
+
+def local_sources(benchmarks: Mapping[str, str] | None) -> list[str]:
+    """The benchmark sources that are local files (hashed into manifests; hf:// ones are not)."""
+    return [s for s in (benchmarks or {}).values() if not s.startswith("hf://")]
+
+
+def count_failures(failures: Sequence[str]) -> dict[str, int]:
+    """Rows that failed to generate, by reason, from the shards' `.failures.jsonl` sidecars."""
+    counts: Counter[str] = Counter()
+    for path in failures:
+        for _, record in read_jsonl(path, required=("id", "reason")):
+            counts[str(record["reason"])] += 1
+    return dict(sorted(counts.items()))
+
+
+def write_corpus(
+    kept: Sequence[dict[str, Any]],
+    summary: dict[str, Any],
+    *,
+    min_rows: int,
+    output: str,
+    stats: str,
+    inputs: Mapping[str, Any],
+    params: Mapping[str, Any],
+) -> None:
+    """Fail loudly below `min_rows`, else write the corpus, its stats and its manifest."""
+    log.info("corpus: in %d, kept %d, dropped %s", summary["in"], len(kept), summary["dropped"])
+    if summary["decontamination"]["matched"]["rows"]:
+        log.info("decontamination: %s", summary["decontamination"])
+    if len(kept) < min_rows:
+        raise DataError(
+            f"only {len(kept)} of {summary['in']} generations survived parsing and filters "
+            f"(min_rows={min_rows}; dropped {summary['dropped']}); "
+            f"inputs: {', '.join(inputs['generations'])}"
+        )
+    write_jsonl(output, kept)
+    write_json(stats, summary)
+    write_manifest(
+        output,
+        inputs=inputs,
+        params=params,
+        counts={k: summary[k] for k in ("in", "kept", "dropped")},
+    )
+
+
 def run_build_corpus(
     cfg: CorpusConfig,
     *,
@@ -93,13 +177,7 @@ def run_build_corpus(
     generation shards into one corpus JSONL; rows that failed to generate (the shards'
     `.failures.jsonl` sidecars) are counted by reason."""
     dropped: Counter[str] = Counter()
-    generation_failed: Counter[str] = Counter()
-    for path in failures:
-        for _, record in read_jsonl(path, required=("id", "reason")):
-            generation_failed[str(record["reason"])] += 1
-    decon = Decontaminator.from_files(benchmarks or {}, DecontamConfig.from_mapping(cfg.decontam))
-    dedup = NearDuplicateIndex(DedupConfig.from_mapping(cfg.dedup))
-    contaminated: list[list[tuple[str, str]]] = []
+    cleaning = CleaningPass(cfg.decontam, cfg.dedup, benchmarks)
     kept: list[dict[str, Any]] = []
     n_in = 0
     for path in generations:
@@ -118,19 +196,11 @@ def run_build_corpus(
             if len(problem) < cfg.min_problem_chars or len(solution) < cfg.min_solution_chars:
                 dropped["too_short"] += 1
                 continue
-            reason = failed_check(cfg, problem, solution)
+            reason = failed_check(cfg, problem, solution) or cleaning.reject(
+                f"{problem}\n{solution}"
+            )
             if reason:
                 dropped[reason] += 1
-                continue
-            text = f"{problem}\n{solution}"
-            found = decon.matches(text)
-            if found:  # before dedup: a contaminated row never represents later ones
-                dropped["contaminated"] += 1
-                contaminated.append(found)
-                continue
-            _, kind = dedup.add_classified(text)
-            if kind != "kept":
-                dropped["duplicate" if kind == "exact_duplicate" else kind] += 1
                 continue
             row = to_row(problem, solution)
             kept.append({**row, "id": record["id"], "source": record.get("source", "")})
@@ -138,32 +208,16 @@ def run_build_corpus(
         "in": n_in,
         "kept": len(kept),
         "dropped": dict(sorted(dropped.items())),
-        "generation_failed": dict(sorted(generation_failed.items())),
-        "dedup": dedup.stats,
-        "decontamination": {
-            "n": decon.stats["n"],
-            "min_matches": decon.stats["min_matches"],
-            "indexed": decon.stats["benchmarks"],
-            "matched": summarize_matches(contaminated),
-        },
+        "generation_failed": count_failures(failures),
+        **cleaning.stats(),
     }
-    log.info("corpus: in %d, kept %d, dropped %s", n_in, len(kept), summary["dropped"])
-    if contaminated:
-        log.info("decontamination: %s", summary["decontamination"])
-    if len(kept) < cfg.min_rows:
-        raise DataError(
-            f"only {len(kept)} of {n_in} generations survived parsing and filters "
-            f"(min_rows={cfg.min_rows}; dropped {dict(dropped)}); inputs: {', '.join(generations)}"
-        )
-    write_jsonl(output, kept)
-    write_json(stats, summary)
-    write_manifest(
-        output,
-        inputs={
-            "generations": list(generations),
-            **{f"benchmark_{k}": v for k, v in (benchmarks or {}).items()},
-        },
+    write_corpus(
+        kept,
+        summary,
+        min_rows=cfg.min_rows,
+        output=output,
+        stats=stats,
+        inputs={"generations": list(generations), "benchmarks": local_sources(benchmarks)},
         params=dataclasses.asdict(cfg),
-        counts={k: summary[k] for k in ("in", "kept", "dropped")},
     )
     return summary

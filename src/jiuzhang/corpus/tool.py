@@ -21,12 +21,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jiuzhang.common.config import FromMapping
+from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import read_jsonl
+from jiuzhang.corpus.build import CleaningPass, count_failures, local_sources, write_corpus
 from jiuzhang.evaluation.extract import extract_answer, last_boxed
 from jiuzhang.evaluation.grade import is_equiv
 from jiuzhang.evaluation.toolloop import compose_program, shorten
 from jiuzhang.sandbox import ExecResult, Sandbox, SandboxLimits
 
-__all__ = ["ToolCorpusConfig", "ToolDraft", "parse_tool_generation", "verify_tool_drafts"]
+__all__ = [
+    "ToolCorpusConfig",
+    "ToolDraft",
+    "parse_tool_generation",
+    "run_build_tool_corpus",
+    "verify_tool_drafts",
+]
 
 _PROBLEM_RE = re.compile(r"\[Problem Description\]\s*(.*?)\s*\[/Problem Description\]", re.S)
 _SOLUTION_RE = re.compile(r"\[Solution\]\s*(.*?)\s*\[/Solution\]", re.S)
@@ -38,12 +47,16 @@ _CELL_RE = re.compile(r"```python[ \t]*\n(.*?)```(?:\s*```output[ \t]*\n(.*?)```
 class ToolCorpusConfig(FromMapping):
     """How tool generations are verified."""
 
+    min_rows: int = 1
+    drop_truncated: bool = True
     min_problem_chars: int = 10
     output_chars: int = 400  # program output kept in the row (head ... tail)
     require_answer_match: bool = True
     isolation: str = "auto"
     workers: int = 0
     limits: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    dedup: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    decontam: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -137,3 +150,66 @@ def verify_tool_drafts(
             }
         )
     return verdicts, notes
+
+
+def run_build_tool_corpus(
+    cfg: ToolCorpusConfig,
+    *,
+    generations: Sequence[str],
+    output: str,
+    stats: str,
+    benchmarks: Mapping[str, str] | None = None,
+    failures: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Parse, execute and verify all tool generation shards, then decontaminate and dedup them
+    like the CoT corpus; write the tool corpus JSONL and its stats."""
+    dropped: Counter[str] = Counter()
+    records, drafts = [], []
+    n_in = 0
+    for path in generations:
+        for lineno, record in read_jsonl(path, required=("id", "generated_text")):
+            n_in += 1
+            if not isinstance(record["generated_text"], str):
+                raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
+            if cfg.drop_truncated and record.get("finish_reason") == "length":
+                dropped["truncated"] += 1
+                continue
+            draft = parse_tool_generation(record["generated_text"])
+            if isinstance(draft, str):
+                dropped[draft] += 1
+                continue
+            records.append(record)
+            drafts.append(draft)
+    verdicts, notes = verify_tool_drafts(cfg, drafts)
+    cleaning = CleaningPass(cfg.decontam, cfg.dedup, benchmarks)
+    kept = []
+    for record, verdict in zip(records, verdicts, strict=True):
+        reason = (
+            verdict
+            if isinstance(verdict, str)
+            else cleaning.reject(f"{verdict['input']}\n{verdict['output']}")
+        )
+        if reason:
+            dropped[reason] += 1
+            continue
+        assert isinstance(verdict, dict)
+        kept.append({**verdict, "id": record["id"], "source": record.get("source", "tool")})
+    summary: dict[str, Any] = {
+        "in": n_in,
+        "kept": len(kept),
+        "dropped": dict(sorted(dropped.items())),
+        "programs": sum(len(d.programs) for d in drafts),
+        "claimed_outputs_wrong": notes["output_mismatch"],
+        "generation_failed": count_failures(failures),
+        **cleaning.stats(),
+    }
+    write_corpus(
+        kept,
+        summary,
+        min_rows=cfg.min_rows,
+        output=output,
+        stats=stats,
+        inputs={"generations": list(generations), "benchmarks": local_sources(benchmarks)},
+        params=dataclasses.asdict(cfg),
+    )
+    return summary

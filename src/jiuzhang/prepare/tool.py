@@ -14,23 +14,40 @@ original drew it with an unseeded RNG (SPEC §6.11), and the row keeps both ids.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import logging
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import ConfigError, DataError
-from jiuzhang.common.io import read_jsonl
+from jiuzhang.common.io import (
+    atomic_path,
+    dumps_jsonl_line,
+    open_text_write,
+    read_jsonl,
+    write_json,
+)
+from jiuzhang.common.manifest import write_manifest
 from jiuzhang.common.seeding import stable_choice
+from jiuzhang.prepare.sources import FieldSpec, iter_records, resolve_paths
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "PLACEHOLDERS",
     "Exemplar",
+    "ToolPrepareConfig",
     "build_tool_prompt",
     "cut_seed",
     "load_exemplars",
     "load_tool_template",
+    "run_prepare_tool",
 ]
 
 PLACEHOLDERS = ("{seed}", "{question}", "{solution}")
@@ -103,3 +120,73 @@ def build_tool_prompt(
     # One pass over the template: text inserted for one placeholder is never scanned again.
     prompt = _PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], template)
     return prompt, exemplar
+
+
+@dataclass(frozen=True)
+class ToolPrepareConfig(FromMapping):
+    """How seed documents become tool-synthesis prompt shards."""
+
+    seed_chars: int = 2000
+    n_shards: int = 1
+    seed: int = 42
+    max_seeds: int = 0  # 0 = all
+
+
+def run_prepare_tool(
+    cfg: ToolPrepareConfig,
+    *,
+    seeds: Sequence[str | os.PathLike[str]],
+    exemplars: str | os.PathLike[str],
+    template: str | os.PathLike[str],
+    outputs: Sequence[str | os.PathLike[str]],
+    stats: str | os.PathLike[str],
+) -> dict[str, Any]:
+    """Write tool prompt shards `{id, seed_doc, exemplar_id, prompt}` (round robin) + stats."""
+    if len(outputs) != cfg.n_shards:
+        raise ValueError(f"{len(outputs)} output paths for n_shards={cfg.n_shards}")
+    text = load_tool_template(template)
+    shown = load_exemplars(exemplars)
+    files = resolve_paths(seeds)
+    per_shard = [0] * cfg.n_shards
+    n_docs = dropped = 0
+    with contextlib.ExitStack() as stack:
+        handles = [
+            stack.enter_context(open_text_write(stack.enter_context(atomic_path(p))))
+            for p in outputs
+        ]
+        for n_docs, record in enumerate(iter_records(files, FieldSpec(("text",))), start=1):
+            seed_text = cut_seed(record["text"], cfg.seed_chars)
+            if not seed_text:
+                dropped += 1
+                continue
+            row_id = f"tool-{n_docs - 1:07d}"
+            prompt, exemplar = build_tool_prompt(text, seed_text, shown, cfg.seed, row_id)
+            row = {"id": row_id, "seed_doc": n_docs - 1, "exemplar_id": exemplar.id}
+            k = sum(per_shard) % cfg.n_shards
+            handles[k].write(dumps_jsonl_line({**row, "prompt": prompt}))
+            per_shard[k] += 1
+            if cfg.max_seeds and sum(per_shard) >= cfg.max_seeds:
+                break
+        if sum(per_shard) < cfg.n_shards:
+            raise DataError(
+                f"tool seeds ({', '.join(map(str, seeds))}): {n_docs} documents gave "
+                f"{sum(per_shard)} prompts, fewer than n_shards={cfg.n_shards}"
+            )
+    counts = {
+        "rows": sum(per_shard),
+        "documents": n_docs,
+        "no_seed": dropped,
+        "exemplars": len(shown),
+        "shards": per_shard,
+    }
+    for path, n in zip(outputs, per_shard, strict=True):
+        write_manifest(
+            path,
+            inputs={"seeds": [str(f) for f in files], "exemplars": exemplars, "template": template},
+            params=dataclasses.asdict(cfg),
+            seed=cfg.seed,
+            counts={"rows": n, "total": counts},
+        )
+    write_json(stats, counts)
+    log.info("tool prompts: %s", counts)
+    return counts

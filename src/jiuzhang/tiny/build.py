@@ -75,11 +75,34 @@ def kd_records(templates_dir: Path, n: int = KD_SIZE, seed: int = KD_SEED) -> li
     return records
 
 
+def tool_exemplars(n: int = 8, seed: int = KD_SEED + 1) -> list[dict]:
+    """Worked code solutions in the MMOS layout (`prompt`, `completion`) for tool prompts."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        p = sample_problem(rng)
+        var = f"{p.name.lower()}_{p.obj.split()[-1]}"
+        code = f"{var} = {p.a} {p.op} {p.b}\nprint({var})"
+        completion = (
+            f"```python\n{code}\n```\n```output\n{p.answer}\n```\n"
+            f"{p.name} has {p.answer} {p.obj}, so the answer is $\\boxed{{{p.answer}}}$."
+        )
+        records.append(
+            {
+                "id": f"ex-{i:02d}",
+                "prompt": f"<|user|>\n{p.text}\n<|assistant|>",
+                "completion": completion,
+            }
+        )
+    return records
+
+
 def build(out: Path, templates_dir: Path) -> None:
     """Write every tiny resource file under `out`."""
     for rel, records in mathpile_records().items():
         write_jsonl(out / rel, records)
     write_jsonl(out / "kd" / "train.jsonl", kd_records(templates_dir))
+    write_jsonl(out / "tool" / "exemplars.jsonl", tool_exemplars())
     for k, name in enumerate(BENCHMARKS):
         write_jsonl(
             out / "benchmarks" / name / "test.jsonl",

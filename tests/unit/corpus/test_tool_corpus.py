@@ -59,3 +59,44 @@ def test_answer_check_can_be_disabled(sandbox: Sandbox) -> None:
     draft = parse_tool_generation(_gen("print(16)", "It takes 16 minutes."))
     verdicts, _ = verify_tool_drafts(ToolCorpusConfig(require_answer_match=False), [draft], sandbox)
     assert isinstance(verdicts[0], dict)
+
+
+def test_build_tool_corpus_end_to_end(tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from jiuzhang.corpus.tool import run_build_tool_corpus
+
+    texts = [
+        (_gen("print(240 // 15)", "It takes $\\boxed{16}$ minutes."), "stop"),
+        (_gen("print(240 // 15)", "It takes $\\boxed{16}$ minutes."), "stop"),  # duplicate
+        (_gen("print(240 // 15)", "It takes $\\boxed{15}$ minutes."), "stop"),
+        ("[Problem Description]\nunfinished", "length"),
+        ("no markers", "stop"),
+    ]
+    gens = tmp_path / "shard.jsonl"
+    gens.write_text(
+        "".join(
+            json.dumps({"id": f"t{i}", "generated_text": t, "finish_reason": r}) + "\n"
+            for i, (t, r) in enumerate(texts)
+        )
+    )
+    failures = tmp_path / "shard.jsonl.failures.jsonl"
+    failures.write_text(json.dumps({"id": "t9", "reason": "empty_completion"}) + "\n")
+    out, stats = tmp_path / "corpus.jsonl", tmp_path / "stats.json"
+    summary = run_build_tool_corpus(
+        ToolCorpusConfig(limits={"wall_s": 5}),
+        generations=[str(gens)],
+        output=str(out),
+        stats=str(stats),
+        failures=[str(failures)],
+    )
+    assert summary["kept"] == 1 and summary["programs"] == 3
+    assert summary["dropped"] == {
+        "answer_mismatch": 1,
+        "duplicate": 1,
+        "no_problem": 1,
+        "truncated": 1,
+    }
+    assert summary["generation_failed"] == {"empty_completion": 1}
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["id"] == "t0" and row["input"].endswith("## Code Solution\n")

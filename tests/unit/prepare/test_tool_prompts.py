@@ -72,3 +72,39 @@ def test_template_checks(tmp_path: Path) -> None:
     bad.write_text("{seed} {question}")
     with pytest.raises(ConfigError, match=r"\{solution\} exactly once"):
         load_tool_template(bad)
+
+
+def test_run_prepare_tool_shards_are_deterministic(tmp_path: Path) -> None:
+    import gzip
+
+    from jiuzhang.prepare.tool import ToolPrepareConfig, run_prepare_tool
+
+    seeds = tmp_path / "seeds.jsonl.gz"
+    docs = [
+        {"text": f"Theorem {i}. Every number {i} has a successor.\nProof. Add one."}
+        for i in range(9)
+    ]
+    docs.append({"text": "wordwithoutanyend" * 10})  # no sentence end within the cut: dropped
+    seeds.write_bytes(gzip.compress("".join(json.dumps(d) + "\n" for d in docs).encode()))
+    rows = [
+        {"prompt": f"<|user|>\nQ{i}\n<|assistant|>", "completion": f"\\boxed{{{i}}}"}
+        for i in range(3)
+    ]
+    exemplars = _exemplars(tmp_path, rows)
+    runs = []
+    for run in ("a", "b"):
+        outs = [tmp_path / run / f"shard-{k}.jsonl" for k in range(2)]
+        counts = run_prepare_tool(
+            ToolPrepareConfig(seed_chars=60, n_shards=2),
+            seeds=[str(seeds)],
+            exemplars=str(exemplars),
+            template=str(TEMPLATE),
+            outputs=[str(o) for o in outs],
+            stats=str(tmp_path / run / "stats.json"),
+        )
+        runs.append([o.read_bytes() for o in outs])
+    assert runs[0] == runs[1]
+    assert counts["rows"] == 9 and counts["no_seed"] == 1 and counts["shards"] == [5, 4]
+    first = json.loads(runs[0][0].splitlines()[0])
+    assert first["id"] == "tool-0000000" and first["exemplar_id"] in {"0", "1", "2"}
+    assert "Theorem 0. Every number 0 has a successor.\nProof. Add one." in first["prompt"]
