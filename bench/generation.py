@@ -11,19 +11,12 @@ and checks that greedy text is the same everywhere. Needs `transformers[serving]
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
-import re
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 from jiuzhang.generation import SamplingConfig, make_generator
+from jiuzhang.generation.local_server import serve_model
 
 
 def tiny_model(root: Path) -> str:
@@ -31,40 +24,6 @@ def tiny_model(root: Path) -> str:
     from jiuzhang.tiny.model import random_llama
 
     return str(random_llama(root, seed=1, tied=False, max_positions=256))
-
-
-@contextlib.contextmanager
-def serve(model: str, log_path: Path, limit_s: float = 120.0) -> Iterator[tuple[str, float]]:
-    """Run `transformers serve` pinned to `model`; yield its /v1 URL and start-up seconds."""
-    command = [sys.executable, "-m", "transformers.cli.transformers", "serve"]
-    command += ["--host", "127.0.0.1", "--port", "0", model]
-    start = time.perf_counter()
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"}
-        )
-    try:
-        base_url = ""
-        while time.perf_counter() - start < limit_s:
-            if process.poll() is not None:
-                raise RuntimeError(f"transformers serve exited:\n{log_path.read_text()[-3000:]}")
-            found = re.search(r"Uvicorn running on (http://[\d.]+:\d+)", log_path.read_text())
-            if found:
-                base_url = found.group(1) + "/v1"
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(base_url + "/models", timeout=2) as response:
-                        json.loads(response.read())
-                    break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError(f"transformers serve not ready in {limit_s}s")
-        yield base_url, time.perf_counter() - start
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main() -> int:
@@ -91,11 +50,11 @@ def main() -> int:
             rows.append(
                 (f"transformers batch_size={batch_size}", time.perf_counter() - start, texts)
             )
-        with serve(model, Path(tmp) / "serve.log") as (base_url, startup_s):
-            print(f"transformers serve start-up: {startup_s:.1f} s")
+        with serve_model(model, Path(tmp) / "serve.log") as server:
+            print(f"transformers serve start-up: {server.startup_s:.1f} s")
             for concurrency in (1, 4, 8):
-                options = {"base_url": base_url, "concurrency": concurrency}
-                generator = make_generator("openai", model, options)
+                options = {"base_url": server.base_url, "concurrency": concurrency}
+                generator = make_generator("openai", server.model, options)
                 generator.generate(prompts[:1], sampling)
                 start = time.perf_counter()
                 texts = [g.text for g in generator.generate(prompts, sampling)]

@@ -14,16 +14,11 @@ Facts about `transformers serve` 5.24.0 these tests pin (see openai_backend.py):
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import http.server
 import json
 import os
 import re
 import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -31,9 +26,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from httpproxy import Proxy
 
 from jiuzhang.common.errors import ConfigError
 from jiuzhang.generation import Generation, Generator, SamplingConfig, make_generator
+from jiuzhang.generation.local_server import serve_available, serve_model
 from jiuzhang.tiny.model import random_llama
 
 PROMPTS = [
@@ -48,17 +45,6 @@ PROMPTS = [
 ]
 MAX_NEW = 12
 STARTUP_LIMIT_S = 60.0
-
-
-def _serve_missing() -> str:
-    """Why `transformers serve` cannot run here, or "" when it can."""
-    try:
-        from transformers.utils.import_utils import is_serve_available
-    except ImportError as exc:  # pragma: no cover - transformers is a core dependency
-        return f"transformers not importable: {exc}"
-    if is_serve_available():
-        return ""
-    return "transformers serve needs its extra: pip install 'transformers[serving]==5.24.0'"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,7 +92,7 @@ def _get_json(url: str, timeout: float = 2.0) -> dict:
 @pytest.fixture(scope="module")
 def server(request: pytest.FixtureRequest) -> Iterator[Server]:
     """`transformers serve` pinned to the tiny model on a free port; always stopped afterwards."""
-    missing = _serve_missing()
+    missing = serve_available()
     if missing:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true and {missing}", pytrace=False)
@@ -114,46 +100,9 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
     model_dir: str = request.getfixturevalue("model_dir")  # built only when it can be served
     tmp_path_factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1"}
-    command = [sys.executable, "-m", "transformers.cli.transformers", "serve"]
-    command += ["--host", "127.0.0.1", "--port", "0", model_dir]  # port 0: uvicorn picks one
-    start = time.monotonic()
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-    try:
-        base_url = ""
-        while time.monotonic() - start < STARTUP_LIMIT_S:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"transformers serve exited ({process.returncode}):\n" + _tail(log_path)
-                )
-            if not base_url:
-                found = re.search(r"Uvicorn running on (http://[\d.]+:\d+)", log_path.read_text())
-                base_url = found.group(1) + "/v1" if found else ""
-            if base_url:
-                with contextlib.suppress(OSError):
-                    models = _get_json(base_url + "/models")["data"]
-                    break
-            time.sleep(0.05)
-        else:
-            pytest.fail(f"transformers serve not ready in {STARTUP_LIMIT_S}s:\n" + _tail(log_path))
-        startup_s = time.monotonic() - start
-        print(f"\ntransformers serve ready in {startup_s:.1f}s at {base_url}")
-        [entry] = models
-        yield Server(base_url, entry["id"], model_dir, startup_s, log_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    with serve_model(model_dir, log_path, timeout_s=STARTUP_LIMIT_S) as running:
+        print(f"\ntransformers serve ready in {running.startup_s:.1f}s at {running.base_url}")
+        yield Server(running.base_url, running.model, model_dir, running.startup_s, log_path)
 
 
 def _openai(server: Server, **options: object) -> Generator:
@@ -167,63 +116,13 @@ def hf_greedy(model_dir: str) -> list[Generation]:
     return generator.generate(PROMPTS, SamplingConfig(max_new_tokens=MAX_NEW))
 
 
-class _Proxy:
-    """A real HTTP server in a thread: answers the first `fail_first` POSTs with 503, forwards
-    the rest to `upstream`, and records each POST's headers."""
+def _proxied(server: Server, fail_first: int) -> Proxy:
+    """A proxy that answers the first `fail_first` POSTs with 503, then forwards."""
 
-    def __init__(self, upstream: str, fail_first: int) -> None:
-        self.upstream = upstream.rstrip("/")
-        self.fail_first = fail_first
-        self.posts: list[dict[str, str]] = []
-        self.lock = threading.Lock()
-        proxy = self
+    def warming_up(number: int, body: bytes) -> tuple[int, bytes] | None:
+        return (503, b'{"error": {"message": "warming up"}}') if number <= fail_first else None
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with proxy.lock:
-                    proxy.posts.append(dict(self.headers))
-                    fail = len(proxy.posts) <= proxy.fail_first
-                if fail:
-                    self._reply(503, b'{"error": {"message": "warming up"}}')
-                    return
-                request = urllib.request.Request(
-                    proxy.upstream + self.path,
-                    data=body,
-                    headers={"Content-Type": "application/json"},
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        self._reply(response.status, response.read())
-                except urllib.error.HTTPError as exc:
-                    self._reply(exc.code, exc.read())
-
-            def _reply(self, status: int, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> _Proxy:
-        threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def _proxied(server: Server, fail_first: int) -> _Proxy:
-    return _Proxy(server.base_url.removesuffix("/v1"), fail_first)
+    return Proxy(server.base_url, warming_up)
 
 
 # --- (a) one Generation per prompt, in order --------------------------------------------------

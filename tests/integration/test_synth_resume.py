@@ -13,25 +13,22 @@ Skipped when the serving extra is missing (HTTP tests only), except under CI=tru
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import http.server
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from httpproxy import Proxy
 
 from jiuzhang.generation import SamplingConfig, make_generator
+from jiuzhang.generation.local_server import serve_available, serve_model
 from jiuzhang.synthesize import failures_path, run_synth_shard, run_teacher, usage_path
 from jiuzhang.tiny.model import random_llama
 
@@ -175,106 +172,26 @@ class Server:
 @pytest.fixture(scope="module")
 def server(model_dir: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`transformers serve` pinned to the tiny model on a free port; always stopped afterwards."""
-    from transformers.utils.import_utils import is_serve_available
-
-    if not is_serve_available():
-        missing = "transformers serve needs its extra: pip install 'transformers[serving]==5.24.0'"
+    missing = serve_available()
+    if missing:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true and {missing}", pytrace=False)
         pytest.skip(missing)
     log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    command = [sys.executable, "-m", "transformers.cli.transformers", "serve"]
-    command += ["--host", "127.0.0.1", "--port", "0", model_dir]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=ENV, start_new_session=True
-        )
-    try:
-        start, base_url = time.monotonic(), ""
-        while time.monotonic() - start < STARTUP_LIMIT_S:
-            if process.poll() is not None:
-                pytest.fail(f"transformers serve exited:\n{log_path.read_text()[-3000:]}")
-            if not base_url:
-                found = re.search(r"Uvicorn running on (http://[\d.]+:\d+)", log_path.read_text())
-                base_url = found.group(1) + "/v1" if found else ""
-            if base_url:
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(base_url + "/models", timeout=2) as response:
-                        [entry] = json.loads(response.read())["data"]
-                    break
-            time.sleep(0.05)
-        else:
-            pytest.fail(f"transformers serve not ready:\n{log_path.read_text()[-3000:]}")
-        yield Server(base_url, entry["id"])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    with serve_model(model_dir, log_path, timeout_s=STARTUP_LIMIT_S) as running:
+        yield Server(running.base_url, running.model)
 
 
-class Proxy:
-    """A real HTTP server in a thread in front of `upstream`: counts requests in flight, and
-    answers prompts containing `refuse` with HTTP 400 the way vLLM refuses an over-long prompt."""
+def _refusing(upstream: str, marker: str) -> Proxy:
+    """A proxy that refuses prompts containing `marker` the way vLLM refuses an over-long one."""
+    refusal = json.dumps({"error": {"message": (
+        "This model's maximum context length is 128 tokens. However, you requested 4100 "
+        "tokens. Please reduce the length of the prompt.")}}).encode()  # fmt: skip
 
-    def __init__(self, upstream: str, refuse: str = "\x00never") -> None:
-        self.upstream = upstream.removesuffix("/v1")
-        self.in_flight = 0
-        self.lock = threading.Lock()
-        proxy = self
+    def refuse(number: int, body: bytes) -> tuple[int, bytes] | None:
+        return (400, refusal) if marker in body.decode("utf-8", "replace") else None
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if refuse in body.decode("utf-8", "replace"):
-                    self._reply(400, json.dumps({"error": {"message": (
-                        "This model's maximum context length is 128 tokens. However, you "
-                        "requested 4100 tokens. Please reduce the length of the prompt.")}}
-                    ).encode())  # fmt: skip
-                    return
-                with proxy.lock:
-                    proxy.in_flight += 1
-                try:
-                    request = urllib.request.Request(
-                        proxy.upstream + self.path,
-                        data=body,
-                        headers={"Content-Type": "application/json"},
-                    )
-                    try:
-                        with urllib.request.urlopen(request, timeout=60) as response:
-                            status, payload = response.status, response.read()
-                    except urllib.error.HTTPError as exc:
-                        status, payload = exc.code, exc.read()
-                    with contextlib.suppress(OSError):  # the client may have been killed
-                        self._reply(status, payload)
-                finally:
-                    with proxy.lock:
-                        proxy.in_flight -= 1
-
-            def _reply(self, status: int, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> Proxy:
-        threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return Proxy(upstream, refuse)
 
 
 def test_http_shard_survives_kill_9_with_requests_in_flight(
@@ -286,7 +203,9 @@ def test_http_shard_survives_kill_9_with_requests_in_flight(
     out = tmp_path / "killed.jsonl"
     in_flight_at_kill = []
     with Proxy(server.base_url) as proxy:
-        args = _args(prompts, server.model, out, "openai", {**options, "base_url": proxy.url})
+        args = _args(
+            prompts, server.model, out, "openai", {**options, "base_url": proxy.url + "/v1"}
+        )
 
         def requests_in_flight() -> bool:
             in_flight_at_kill[:] = [proxy.in_flight]
@@ -321,14 +240,14 @@ def test_teacher_writes_kd_set_with_usage_and_cost(
     out = tmp_path / "kd" / "train.jsonl"
     out.parent.mkdir()
     sampling = {"max_new_tokens": 12, "seed": 0}
-    with Proxy(server.base_url, refuse="TOO LONG") as proxy:
+    with _refusing(server.base_url, "TOO LONG") as proxy:
         summary = run_teacher(
             prompts=str(prompts),
             model=server.model,
             output=str(out),
             sampling=sampling,
             backend_options={
-                "base_url": proxy.url,
+                "base_url": proxy.url + "/v1",
                 "concurrency": 4,
                 "price_per_1k_prompt": 2.5,
                 "price_per_1k_completion": 10.0,
