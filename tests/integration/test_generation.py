@@ -10,7 +10,7 @@ import pytest
 
 from jiuzhang.generation import SamplingConfig, make_generator
 from jiuzhang.synthesize import run_synth_shard
-from jiuzhang.synthesize.shard import _fingerprint
+from jiuzhang.synthesize.shard import _fingerprint, shard_settings
 from jiuzhang.tiny.model import random_llama
 
 
@@ -79,8 +79,8 @@ def test_synthesis_shard_resumes_after_a_kill(tiny_model: str, tmp_path: Path) -
     resumed = tmp_path / "resumed.jsonl"
     partial = tmp_path / "resumed.jsonl.partial"
     partial.write_text("\n".join(lines[:6]) + "\n" + lines[6][:10])
-    settings = {k: args[k] for k in ("sampling", "backend", "rows_per_batch", "samples_per_prompt",
-                                     "shard_key")}  # fmt: skip
+    names = ("sampling", "backend", "backend_options", "rows_per_batch", "samples_per_prompt")
+    settings = shard_settings(*(args[k] for k in names), args["shard_key"])
     key = tmp_path / "resumed.jsonl.partial.key"
     key.write_text(_fingerprint(str(prompts), tiny_model, settings))
     marker = json.loads(lines[0]) | {"generated_text": "FROM THE PARTIAL FILE"}
@@ -112,3 +112,16 @@ def test_stop_string_straddling_the_prompt_does_not_stop(tiny_model: str) -> Non
     assert free.text and straddle not in free.text
     [same] = generator.generate([prompt], SamplingConfig(max_new_tokens=12, stop=(straddle,)))
     assert same == free
+
+
+def test_batch_size_is_part_of_the_resume_fingerprint(tiny_model: str, tmp_path: Path) -> None:
+    """transformers seeds sampling per batch, so a partial file written with another batch size
+    is not resumed (the HTTP backend seeds per row: its options do not matter)."""
+    prompts = str(_shard(tmp_path, 2))
+
+    def key(backend: str, options: dict) -> str:
+        settings = shard_settings(SAMPLING, backend, options, 4, 1, "s/00000")
+        return _fingerprint(prompts, tiny_model, settings)
+
+    assert key("transformers", {"batch_size": 4}) != key("transformers", {"batch_size": 8})
+    assert key("openai", {"concurrency": 4}) == key("openai", {"concurrency": 8})

@@ -30,6 +30,27 @@ from jiuzhang.synthesize.resumable import (
 )
 
 
+def shard_settings(
+    sampling: Mapping[str, Any],
+    backend: str,
+    backend_options: Mapping[str, Any],
+    rows_per_batch: int,
+    samples_per_prompt: int,
+    shard_key: str,
+) -> dict[str, Any]:
+    """The settings a shard's text depends on (fingerprinted for resume, kept in the manifest)."""
+    return {
+        "sampling": dict(sampling),
+        "backend": backend,
+        # transformers seeds sampling per batch of `batch_size` rows: a partial file written
+        # with another batch size must not be resumed (the other backends seed per row)
+        "batch_size": backend_options.get("batch_size") if backend == "transformers" else None,
+        "rows_per_batch": rows_per_batch,
+        "samples_per_prompt": samples_per_prompt,
+        "shard_key": shard_key,
+    }
+
+
 def _fingerprint(prompts: str, model: str, settings: Mapping[str, Any]) -> str:
     """What a partial file was generated from: prompt bytes, model files (name, size, mtime),
     settings. A partial file made from anything else is not resumed."""
@@ -79,13 +100,9 @@ def run_synth_shard(
         raise DataError(f"{prompts}: empty prompt shard")
     rows = expand_rows(prompt_rows, samples_per_prompt)
     sampling_cfg = SamplingConfig.from_mapping(sampling)
-    settings = {
-        "sampling": dict(sampling),
-        "backend": backend,
-        "rows_per_batch": rows_per_batch,
-        "samples_per_prompt": samples_per_prompt,
-        "shard_key": shard_key,
-    }
+    settings = shard_settings(
+        sampling, backend, backend_options, rows_per_batch, samples_per_prompt, shard_key
+    )
     outcome = run_resumable(
         rows,
         output=output,
