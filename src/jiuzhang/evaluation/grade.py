@@ -1,16 +1,20 @@
 """Answer normalisation, equivalence and grading (plus a JSONL grading CLI).
 
 `normalize` is deliberately light and applied identically to predictions and gold answers (the
-original normalised them differently and destroyed text: SPEC §6.19-6.20). `is_equiv` then tries,
-in order: exact match of the normalised strings; a case-insensitive match of plain words
-("Yes" / "yes"); numeric equality with relative tolerance 1e-6 (ints, decimals, `a/b`,
-`\\frac{a}{b}`, a percent sign allowing `50%` == `0.5`); a single-variable equation against a bare
-value ("x=3" vs "3"); and element-wise comparison of tuples / intervals (ordered, same brackets)
-and sets / bare comma lists (unordered). Two numbers that differ are never equivalent.
-
-When none of these settles a pair and one side is not a plain number, the pair goes to the
-symbolic check (`jiuzhang.evaluation.symbolic`: Math-Verify in a worker process with a hard time
-limit), e.g. `2\\sqrt{3}` == `\\sqrt{12}`, `(x+1)^2` == `x^2+2x+1`, matrices and intervals.
+original normalised them differently and destroyed text: SPEC §6.19-6.20): delimiters, `\\text{}`
+wrappers, spacing, unicode math (`√2`, `∞`, `π`), degrees, percent, units only as trailing words
+after a number, mixed numbers ("17 1/2" -> 35/2), thousands separators, `\\frac12`/`\\sqrt2`
+shorthand, bases (`1011_{2}`), bmatrix -> pmatrix. `is_equiv` then tries, in order: exact match;
+a case-insensitive match of plain words (single letters stay case-sensitive); numeric equality
+with relative tolerance 1e-6 (ints, decimals, `a/b`, `\\frac{a}{b}`, percent allowing
+`50%` == `0.5`); variable equations against values ("x=3" vs "3", "x_1=2" vs "x=2"); numbers in a
+base; tuples / intervals (ordered, brackets must agree: `(2,5]` is not `[2,5)`) and sets / bare
+comma lists (unordered); equations side by side (`numeric.equation_equivalent`); matrices cell by
+cell; expressions by evaluation at fixed sample points (`numeric.numeric_equivalent`:
+`2\\sqrt{3}` == `\\sqrt{12}`, `(x+1)^2` == `x^2+2x+1`, complex numbers); degrees against radians
+when the other side has a `\\pi`. Two plain numbers that differ are never equivalent. What is
+left goes to the symbolic check (`jiuzhang.evaluation.symbolic`: Math-Verify in a worker process
+with a hard time limit), e.g. inequalities against intervals and unions.
 
 CLI: `python -m jiuzhang.evaluation.grade --input cases.jsonl --output graded.jsonl`, where each
 input row is `{id, benchmark, prediction, gold}`: `prediction` is the full completion text and
