@@ -30,6 +30,7 @@ from jiuzhang.sandbox import ExecResult, Sandbox, SandboxLimits
 CASES = Path(__file__).resolve().parents[2] / "data" / "hostile"
 LIMITS = SandboxLimits(cpu_s=1, wall_s=2.5, memory_mb=512, file_mb=1, nproc=32, output_bytes=65536)
 ALL_MODES = ("bwrap", "unshare")
+PROJECT_DIR = Path(__file__).resolve().parents[3]  # the checkout: outside every sandbox
 RUNNER_NAMES = (b"/run/jz/runner.py", b"jiuzhang/sandbox/_runner.py")
 _sandboxes: dict[str, Sandbox] = {}
 
@@ -97,8 +98,8 @@ def marker() -> Iterator[str]:
     """A unique marker; afterwards no process may carry it and files named by it are removed."""
     value = f"jzhostile{secrets.token_hex(6)}"
     yield value
-    for pattern in (f"/tmp/*{value}*", f"/dev/shm/*{value}*", f"/work/*{value}*"):
-        for path in Path("/").glob(pattern.lstrip("/")):
+    for folder in (Path("/tmp"), Path("/dev/shm"), PROJECT_DIR):
+        for path in folder.glob(f"*{value}*"):
             path.unlink(missing_ok=True)
 
 
@@ -217,13 +218,15 @@ def test_writes_outside_do_not_reach_the_host(marker: str) -> None:
     targets = [
         Path(f"/tmp/jz_escape_{marker}.txt"),
         Path(f"/dev/shm/jz_escape_{marker}"),
-        Path(f"/work/jz_escape_{marker}.txt"),
+        PROJECT_DIR / f"jz_escape_{marker}.txt",
         Path(f"/root/jz_escape_{marker}.txt"),
         Path(f"/etc/jz_escape_{marker}.txt"),
         outside / f"jz_escape_{marker}.txt",
     ]
     try:
-        result = _run("bwrap", "write_outside", marker, OUTSIDE_DIR=outside)
+        result = _run(
+            "bwrap", "write_outside", marker, OUTSIDE_DIR=outside, PROJECT_DIR=PROJECT_DIR
+        )
         escaped = [str(path) for path in targets if path.exists()]
     finally:
         for path in targets:
