@@ -16,7 +16,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from jiuzhang.common.config import FromMapping
@@ -164,6 +164,21 @@ def write_corpus(
     )
 
 
+def iter_generations(
+    generations: Sequence[str], drop_truncated: bool, dropped: Counter[str]
+) -> Iterator[dict[str, Any]]:
+    """Generation records of all shards, in order; truncated ones counted in `dropped` and
+    skipped when `drop_truncated`. DataError naming file:line for a bad record."""
+    for path in generations:
+        for lineno, record in read_jsonl(path, required=("id", "generated_text")):
+            if not isinstance(record["generated_text"], str):
+                raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
+            if drop_truncated and record.get("finish_reason") == "length":
+                dropped["truncated"] += 1
+                continue
+            yield record
+
+
 def run_build_corpus(
     cfg: CorpusConfig,
     *,
@@ -180,30 +195,23 @@ def run_build_corpus(
     cleaning = CleaningPass(cfg.decontam, cfg.dedup, benchmarks)
     kept: list[dict[str, Any]] = []
     n_in = 0
-    for path in generations:
-        for lineno, record in read_jsonl(path, required=("id", "generated_text")):
-            n_in += 1
-            if not isinstance(record["generated_text"], str):
-                raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
-            if cfg.drop_truncated and record.get("finish_reason") == "length":
-                dropped["truncated"] += 1
-                continue
-            parsed = parse_cot_generation(record["generated_text"])
-            if parsed is None:
-                dropped["no_solution_header"] += 1
-                continue
-            problem, solution = parsed
-            if len(problem) < cfg.min_problem_chars or len(solution) < cfg.min_solution_chars:
-                dropped["too_short"] += 1
-                continue
-            reason = failed_check(cfg, problem, solution) or cleaning.reject(
-                f"{problem}\n{solution}"
-            )
-            if reason:
-                dropped[reason] += 1
-                continue
-            row = to_row(problem, solution)
-            kept.append({**row, "id": record["id"], "source": record.get("source", "")})
+    for record in iter_generations(generations, cfg.drop_truncated, dropped):
+        n_in += 1
+        parsed = parse_cot_generation(record["generated_text"])
+        if parsed is None:
+            dropped["no_solution_header"] += 1
+            continue
+        problem, solution = parsed
+        if len(problem) < cfg.min_problem_chars or len(solution) < cfg.min_solution_chars:
+            dropped["too_short"] += 1
+            continue
+        reason = failed_check(cfg, problem, solution) or cleaning.reject(f"{problem}\n{solution}")
+        if reason:
+            dropped[reason] += 1
+            continue
+        row = to_row(problem, solution)
+        kept.append({**row, "id": record["id"], "source": record.get("source", "")})
+    n_in += dropped["truncated"]
     summary: dict[str, Any] = {
         "in": n_in,
         "kept": len(kept),

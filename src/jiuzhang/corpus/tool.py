@@ -21,9 +21,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jiuzhang.common.config import FromMapping
-from jiuzhang.common.errors import DataError
-from jiuzhang.common.io import read_jsonl
-from jiuzhang.corpus.build import CleaningPass, count_failures, local_sources, write_corpus
+from jiuzhang.corpus.build import (
+    CleaningPass,
+    count_failures,
+    iter_generations,
+    local_sources,
+    write_corpus,
+)
 from jiuzhang.evaluation.extract import extract_answer, last_boxed
 from jiuzhang.evaluation.grade import is_equiv
 from jiuzhang.evaluation.toolloop import compose_program, shorten
@@ -166,20 +170,15 @@ def run_build_tool_corpus(
     dropped: Counter[str] = Counter()
     records, drafts = [], []
     n_in = 0
-    for path in generations:
-        for lineno, record in read_jsonl(path, required=("id", "generated_text")):
-            n_in += 1
-            if not isinstance(record["generated_text"], str):
-                raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
-            if cfg.drop_truncated and record.get("finish_reason") == "length":
-                dropped["truncated"] += 1
-                continue
-            draft = parse_tool_generation(record["generated_text"])
-            if isinstance(draft, str):
-                dropped[draft] += 1
-                continue
-            records.append(record)
-            drafts.append(draft)
+    for record in iter_generations(generations, cfg.drop_truncated, dropped):
+        n_in += 1
+        draft = parse_tool_generation(record["generated_text"])
+        if isinstance(draft, str):
+            dropped[draft] += 1
+            continue
+        records.append(record)
+        drafts.append(draft)
+    n_in += dropped["truncated"]
     verdicts, notes = verify_tool_drafts(cfg, drafts)
     cleaning = CleaningPass(cfg.decontam, cfg.dedup, benchmarks)
     kept = []
