@@ -7,10 +7,11 @@ validate(config, schema="../config/schemas/config.schema.yaml")
 
 from jiuzhang.evaluation.prompting import DEMO_FAMILY
 from jiuzhang.prepare.templates import LEVELS
-from jiuzhang.workflow import check_config
+from jiuzhang.workflow import check_config, data_inputs, download_folder, download_listing
 
 check_config(config)
 
+DOWNLOADS = config["downloads"]
 SOURCES = sorted(config["sources"])
 SHARDS = [f"{i:05d}" for i in range(config["prepare"]["n_shards"])]
 BASE_MODELS = config["models"]
@@ -39,6 +40,12 @@ wildcard_constraints:
     ptype="|".join(PTYPES),
     bench="|".join(BENCHES),
     corpus="kd|cot",
+
+
+def data(paths):
+    """Inputs for configured data paths (a str or list): files under data/<download>/ become that
+    download's listing, so the DAG fetches them first (the paths themselves go in params)."""
+    return data_inputs([paths] if isinstance(paths, str) else list(paths), DOWNLOADS)
 
 
 def manifest(path):
@@ -86,10 +93,15 @@ def packed_file(corpus):
 def get_pack_inputs(wildcards):
     if wildcards.corpus == "kd":
         return {
-            "corpus": config["synthesizer"]["kd_set"],
+            "corpus": data(config["synthesizer"]["kd_set"]),
             "model": model_dir(config["synthesizer"]["base"]),
         }
     return {"corpus": CORPUS, "model": model_dir(config["target"]["base"])}
+
+
+def get_pack_corpus(wildcards):
+    """The corpus file a pack job reads (its input may be a download listing instead)."""
+    return config["synthesizer"]["kd_set"] if wildcards.corpus == "kd" else CORPUS
 
 
 def get_pack_params(wildcards):
@@ -110,7 +122,7 @@ def bench_source(wildcards):
 def get_bench_file(wildcards):
     """The local benchmark file as a rule input (hub sources are fetched by the job instead)."""
     source = bench_source(wildcards)
-    return [] if source.startswith("hf://") else source
+    return [] if source.startswith("hf://") else data(source)
 
 
 def decontam_sources():
@@ -120,7 +132,7 @@ def decontam_sources():
 
 def local_files(sources):
     """The local paths among benchmark sources (hf:// sources are fetched by the job)."""
-    return [s for s in sources.values() if not s.startswith("hf://")]
+    return data([s for s in sources.values() if not s.startswith("hf://")])
 
 
 def eval_shots(wildcards):

@@ -4,7 +4,7 @@
 # A byte-level BPE tokenizer trained on the configured texts (for `init` models).
 rule train_tokenizer:
     input:
-        texts=config["tokenizer"]["texts"],
+        texts=data(config["tokenizer"]["texts"]),
     output:
         tokenizer=directory(TOKENIZER_DIR),
         manifest=manifest(TOKENIZER_DIR),
@@ -19,6 +19,7 @@ rule train_tokenizer:
         mem_mb=res("train_tokenizer", "mem_mb"),
         runtime=res("train_tokenizer", "runtime"),
     params:
+        texts=config["tokenizer"]["texts"],
         vocab_size=config["tokenizer"]["vocab_size"],
         fields=config["tokenizer"]["fields"],
     script:
@@ -66,5 +67,33 @@ rule download_model:
         runtime=res("download_model", "runtime"),
     params:
         repo_id=lambda wc: BASE_MODELS[wc.model]["hub"],
+        revision=lambda wc: BASE_MODELS[wc.model].get("revision", "main"),
     script:
         "../scripts/download_model.py"
+
+
+# A hub dataset snapshot from `downloads` (MathPile, MMIQC, AutoMathText, MMOS, corpora):
+# resumable, pinned to the commit its revision resolves to, every file checked against the hub
+# tree. The files stay in data/{download}/ across failed runs so a rerun resumes them.
+if DOWNLOADS:
+
+    rule download_data:
+        output:
+            listing=download_listing("{download}"),
+        log:
+            "logs/prepare/download_data/{download}.log",
+        benchmark:
+            "results/benchmarks/prepare/download_data/{download}.tsv"
+        wildcard_constraints:
+            download="|".join(DOWNLOADS),
+        conda:
+            "../envs/cpu.yaml"
+        threads: res("download_data", "threads")
+        resources:
+            mem_mb=res("download_data", "mem_mb"),
+            runtime=res("download_data", "runtime"),
+        params:
+            spec=lambda wc: DOWNLOADS[wc.download],
+            folder=lambda wc: download_folder(wc.download),
+        script:
+            "../scripts/download_data.py"

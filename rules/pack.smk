@@ -18,5 +18,6 @@ rule pack_corpus:
         runtime=res("pack_corpus", "runtime"),
     params:
         pack=get_pack_params,
+        corpus=get_pack_corpus,
     script:
         "../scripts/pack_corpus.py"

@@ -1,7 +1,7 @@
 # Stage 1: filled synthesis prompts, `n_shards` JSONL shards per source.
 rule prepare_prompts:
     input:
-        sources=lambda wc: config["sources"][wc.source]["paths"],
+        sources=lambda wc: data(config["sources"][wc.source]["paths"]),
         templates=expand("{folder}/{level}.md", folder=config["prepare"]["templates"], level=LEVELS),
     output:
         shards=expand("results/prompts/{{source}}/shard-{shard}.jsonl", shard=SHARDS),
@@ -17,6 +17,7 @@ rule prepare_prompts:
         mem_mb=res("prepare_prompts", "mem_mb"),
         runtime=res("prepare_prompts", "runtime"),
     params:
+        paths=lambda wc: config["sources"][wc.source]["paths"],
         prepare=lambda wc: {
             "source": wc.source,
             "builder": config["sources"][wc.source]["builder"],

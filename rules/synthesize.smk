@@ -35,7 +35,7 @@ if "teacher" in config["synthesizer"]:
     # Stage 2b (SPEC §2.5): the KD set, answered by a teacher behind an OpenAI-compatible API.
     rule kd_teacher:
         input:
-            prompts=config["synthesizer"]["teacher"]["prompts"],
+            prompts=data(config["synthesizer"]["teacher"]["prompts"]),
         output:
             kd=config["synthesizer"]["kd_set"],
             failures=config["synthesizer"]["kd_set"] + ".failures.jsonl",
@@ -51,6 +51,7 @@ if "teacher" in config["synthesizer"]:
             mem_mb=res("kd_teacher", "mem_mb"),
             runtime=res("kd_teacher", "runtime"),
         params:
+            prompts=config["synthesizer"]["teacher"]["prompts"],
             teacher=config["synthesizer"]["teacher"],
         script:
             "../scripts/kd_teacher.py"

@@ -3,8 +3,8 @@ if TOOL:
 
     rule prepare_tool_prompts:
         input:
-            seeds=TOOL["seeds"],
-            exemplars=TOOL["exemplars"],
+            seeds=data(TOOL["seeds"]),
+            exemplars=data(TOOL["exemplars"]),
             template=TOOL["template"],
         output:
             shards=expand("results/prompts/tool/shard-{tshard}.jsonl", tshard=TOOL_SHARDS),
@@ -20,6 +20,8 @@ if TOOL:
             mem_mb=res("prepare_tool_prompts", "mem_mb"),
             runtime=res("prepare_tool_prompts", "runtime"),
         params:
+            seeds=TOOL["seeds"],
+            exemplars=TOOL["exemplars"],
             prepare={
                 "seed_chars": TOOL["seed_chars"],
                 "n_shards": TOOL["n_shards"],

@@ -6,7 +6,7 @@ from jiuzhang.synthesize import run_teacher
 teacher = dict(snakemake.params.teacher)
 with log_to(snakemake.log[0]):
     run_teacher(
-        prompts=snakemake.input.prompts,
+        prompts=snakemake.params.prompts,
         model=teacher["model"],
         output=snakemake.output.kd,
         sampling=dict(teacher["sampling"]),

@@ -6,7 +6,7 @@ from jiuzhang.pack import PackConfig, run_pack
 with log_to(snakemake.log[0]):
     run_pack(
         PackConfig.from_mapping(dict(snakemake.params.pack)),
-        corpus=snakemake.input.corpus,
+        corpus=snakemake.params.corpus,
         tokenizer=snakemake.input.model,
         output=snakemake.output.packed,
         stats=snakemake.output.stats,

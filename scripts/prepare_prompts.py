@@ -6,7 +6,7 @@ from jiuzhang.prepare import PrepareConfig, run_prepare
 with log_to(snakemake.log[0]):
     run_prepare(
         PrepareConfig.from_mapping(dict(snakemake.params.prepare)),
-        inputs=list(snakemake.input.sources),
+        inputs=list(snakemake.params.paths),
         templates=list(snakemake.input.templates),
         outputs=list(snakemake.output.shards),
         stats=snakemake.output.stats,

@@ -6,15 +6,57 @@ with a message naming the key, not after hours of GPU work.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from jiuzhang.common.errors import ConfigError
 
+# Hub snapshots named in `downloads` land in DOWNLOAD_ROOT/<name>/, listed by <name>.download.json.
+DOWNLOAD_ROOT = "data"
+
+
+def download_folder(name: str) -> str:
+    """Where download `name` puts the repo's files (its layout kept)."""
+    return f"{DOWNLOAD_ROOT}/{name}"
+
+
+def download_listing(name: str) -> str:
+    """The verified listing the download_data rule writes for download `name`."""
+    return f"{download_folder(name)}.download.json"
+
+
+def download_of(path: str, downloads: Mapping[str, Any]) -> str | None:
+    """The download whose folder holds `path` (a file or folder under data/<name>/), if any."""
+    parts = os.path.normpath(path).split(os.sep)
+    if len(parts) >= 2 and parts[0] == DOWNLOAD_ROOT and parts[1] in downloads:
+        return parts[1]
+    return None
+
+
+def data_inputs(paths: list[str], downloads: Mapping[str, Any]) -> list[str]:
+    """Rule inputs for configured data paths: a path inside a download's folder is replaced by
+    that download's listing (the files exist only once it ran); other paths stay as they are."""
+    out: list[str] = []
+    for path in paths:
+        name = download_of(path, downloads)
+        dep = download_listing(name) if name else path
+        if dep not in out:
+            out.append(dep)
+    return out
+
 
 def check_config(config: Mapping[str, Any]) -> None:
     """Raise ConfigError naming the first key that refers to something that does not exist."""
     models = config["models"]
+    for name, spec in models.items():
+        kinds = [k for k in ("init", "path", "hub") if k in spec]
+        if len(kinds) != 1:
+            raise ConfigError(
+                f"config models.{name}: give exactly one of init, path or hub (got {kinds})"
+            )
+        if "revision" in spec and "hub" not in spec:
+            raise ConfigError(f"config models.{name}.revision: only a `hub` model has one")
     for key in ("synthesizer", "target"):
         base = config[key]["base"]
         if base not in models:

@@ -13,10 +13,13 @@ PAPER = ("llama3-8b", "mistral-7b", "mixtral-8x7b")
 
 
 def _placeholders(workdir: Path, config: dict) -> None:
+    """Empty files for the inputs a user provides (the DAG fetches the downloaded ones)."""
     paths = [p for src in config["sources"].values() for p in src["paths"]]
     paths += [config["synthesizer"]["kd_set"], *config["evaluation"]["benchmarks"].values()]
     paths += [*config["tool_synthesis"]["seeds"], config["tool_synthesis"]["exemplars"]]
     for rel in paths:
+        if rel.split("/")[:2] in (["data", name] for name in config["downloads"]):
+            continue
         (workdir / rel).parent.mkdir(parents=True, exist_ok=True)
         (workdir / rel).write_text("")
 
@@ -34,6 +37,7 @@ def test_paper_config_plans_every_job(repo_root: Path, tmp_path: Path, name: str
     shards = config["prepare"]["n_shards"] * len(config["sources"])
     assert counts["synth_cot_shard"] == shards
     assert counts["prepare_prompts"] == 5  # textbook, wiki, stack, web, arxiv
+    assert counts["download_data"] == 3  # MathPile, MMIQC, AutoMathText from the hub
     assert counts["synth_tool_shard"] == config["tool_synthesis"]["n_shards"]
     assert counts["build_tool_corpus"] == counts["build_corpus"] == 1
     # 2 models x 2 prompt types (jiuzhang, jiuzhang_tora) x 6 benchmarks

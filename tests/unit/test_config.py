@@ -12,7 +12,7 @@ import yaml
 from snakemake.utils import validate
 
 from jiuzhang.common.errors import ConfigError
-from jiuzhang.workflow import check_config
+from jiuzhang.workflow import check_config, data_inputs, download_of
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = str(REPO / "config/schemas/config.schema.yaml")
@@ -121,3 +121,52 @@ def test_envs_pin_what_pyproject_pins() -> None:
         for name, version in _pins(env.read_text()).items():
             if name in project:
                 assert project[name] == version, f"{env.name}: {name}=={version} vs {project[name]}"
+
+
+def test_paths_inside_a_download_depend_on_its_listing() -> None:
+    downloads = {"mathpile": {"repo": "GAIR/MathPile"}, "mmiqc": {"repo": "Vivacem/MMIQC"}}
+    paths = [
+        "data/mathpile/train/textbooks/a.jsonl.gz",
+        "data/mathpile/train/wikipedia/b.jsonl.gz",
+        "./data/mmiqc",
+        "data/mine/c.jsonl",  # not a download: read in place
+        "resources/tiny/x.jsonl.gz",
+    ]
+    assert data_inputs(paths, downloads) == [
+        "data/mathpile.download.json",
+        "data/mmiqc.download.json",
+        "data/mine/c.jsonl",
+        "resources/tiny/x.jsonl.gz",
+    ]
+    assert download_of("data/mathpilex/a.jsonl", downloads) is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"path": "a", "hub": "o/m"}, "exactly one of init, path or hub"),
+        ({"path": "a", "revision": "v1"}, "only a `hub` model has one"),
+    ],
+)
+def test_model_spec_kinds_are_checked(spec: dict, message: str) -> None:
+    config = _load(REPO / ".test/config/config.yaml")
+    config["models"]["tiny"] = spec
+    validate(config, SCHEMA)
+    with pytest.raises(ConfigError, match=message):
+        check_config(config)
+
+
+def test_download_spec_is_validated() -> None:
+    config = _load(REPO / ".test/config/config.yaml")
+    config["downloads"] = {"mathpile": {"repo": "GAIR/MathPile", "inclde": ["train/*"]}}
+    with pytest.raises(Exception, match="inclde"):
+        validate(config, SCHEMA)
+    config["downloads"] = {"mathpile": {"repo": "GAIR/MathPile"}}
+    validate(config, SCHEMA)
+    assert config["downloads"]["mathpile"] == {
+        "repo": "GAIR/MathPile",
+        "repo_type": "dataset",
+        "revision": "main",
+        "include": [],
+        "exclude": [],
+    }

@@ -142,20 +142,21 @@ def run_init_model(*, arch: Mapping[str, Any], tokenizer: str, out_dir: str, see
 HUB_PATTERNS = ("*.json", "*.safetensors", "*.model", "*.txt", "*.tiktoken", "*.py")
 
 
-def run_download_model(*, repo_id: str, out_dir: str) -> None:
-    """Rule entry point: download a hub model snapshot (resumable) into `out_dir` atomically."""
-    from huggingface_hub import snapshot_download
+def run_download_model(*, repo_id: str, revision: str, out_dir: str) -> None:
+    """Rule entry point: download a hub model snapshot (resumable, verified) into `out_dir`."""
+    from jiuzhang.common.hub import HubSnapshot, download_snapshot
 
     target = Path(out_dir)
-    # Download into a stable staging folder so an interrupted job resumes where it stopped.
+    # Download into a stable staging folder so an interrupted job resumes where it stopped
+    # (Snakemake removes a directory output before it reruns the job).
     staging = target.with_name(target.name + ".download")
-    snapshot_download(repo_id=repo_id, local_dir=staging, allow_patterns=list(HUB_PATTERNS))
+    spec = HubSnapshot(repo=repo_id, repo_type="model", revision=revision, include=HUB_PATTERNS)
+    listing = download_snapshot(spec, staging)
     if not (staging / "config.json").is_file():
         raise DataError(f"{repo_id}: downloaded snapshot has no config.json")
-    cache = staging / ".cache"
-    if cache.exists():
-        import shutil
-
-        shutil.rmtree(cache)
     os.replace(staging, target)
-    write_manifest(out_dir, params={"repo_id": repo_id, "patterns": list(HUB_PATTERNS)})
+    write_manifest(
+        out_dir,
+        params={"repo_id": repo_id, "revision": revision, "patterns": list(HUB_PATTERNS)},
+        counts={"commit": listing["commit"], "files": len(listing["files"])},
+    )
