@@ -65,7 +65,7 @@ rule all_tool:
 
 rule all_packed:
     input:
-        packed_file("cot"),
+        packed_file("train"),
 
 
 rule all_models:

@@ -7,6 +7,7 @@ validate(config, schema="../config/schemas/config.schema.yaml")
 
 from jiuzhang.evaluation.prompting import DEMO_FAMILY
 from jiuzhang.prepare.templates import LEVELS
+from jiuzhang.train.trainer import TrainConfig
 from jiuzhang.workflow import check_config, data_inputs, download_folder, download_listing
 
 check_config(config)
@@ -27,6 +28,8 @@ CORPUS = "results/corpus/cot/corpus.jsonl"
 TOOL = config.get("tool_synthesis")  # None: no tool branch
 TOOL_SHARDS = [f"{i:05d}" for i in range(TOOL["n_shards"])] if TOOL else []
 TOOL_CORPUS = "results/corpus/tool/corpus.jsonl"
+TRAIN_DATA = "results/train_data/train.jsonl"
+TRAIN_PHASES = "results/train_data/phases.json"
 TABLE_MD = "results/report/table.md"
 TABLE_CSV = "results/report/table.csv"
 TABLE_SVG = "results/report/table.svg"
@@ -39,7 +42,7 @@ wildcard_constraints:
     model="|".join(sorted(set(BASE_MODELS) | set(EVAL_MODELS))),
     ptype="|".join(PTYPES),
     bench="|".join(BENCHES),
-    corpus="kd|cot",
+    corpus="kd|train",
 
 
 def data(paths):
@@ -90,18 +93,42 @@ def packed_file(corpus):
     return f"results/packed/{corpus}/packed.safetensors"
 
 
+def train_phases():
+    """The target's curriculum (target.data), or by default one pre-training phase of the
+    synthesized corpora: CoT, plus the verified tool corpus when the tool branch is on."""
+    if config["target"]["data"]:
+        return config["target"]["data"]
+    corpora = [{"name": "cot", "paths": [CORPUS]}]
+    if TOOL:
+        corpora.append({"name": "tool", "paths": [TOOL_CORPUS]})
+    return [{"name": "pretrain", "corpora": corpora}]
+
+
+def train_data_inputs():
+    return data([p for phase in train_phases() for c in phase["corpora"] for p in c["paths"]])
+
+
 def get_pack_inputs(wildcards):
     if wildcards.corpus == "kd":
         return {
             "corpus": data(config["synthesizer"]["kd_set"]),
             "model": model_dir(config["synthesizer"]["base"]),
         }
-    return {"corpus": CORPUS, "model": model_dir(config["target"]["base"])}
+    return {
+        "corpus": TRAIN_DATA,
+        "phases": TRAIN_PHASES,
+        "model": model_dir(config["target"]["base"]),
+    }
 
 
 def get_pack_corpus(wildcards):
     """The corpus file a pack job reads (its input may be a download listing instead)."""
-    return config["synthesizer"]["kd_set"] if wildcards.corpus == "kd" else CORPUS
+    return config["synthesizer"]["kd_set"] if wildcards.corpus == "kd" else TRAIN_DATA
+
+
+def get_pack_phases(wildcards):
+    """The curriculum sidecar of the target's training data (none for the KD set)."""
+    return None if wildcards.corpus == "kd" else TRAIN_PHASES
 
 
 def get_pack_params(wildcards):
@@ -161,8 +188,40 @@ def get_final_outputs():
     return [TABLE_MD, TABLE_CSV, TABLE_SVG, *([TOOL_CORPUS] if TOOL else [])]
 
 
-def train_config_json(section):
-    """The training settings the launcher needs, as one JSON argument."""
+def train_settings(section):
     cfg = dict(config[section]["train"])
     cfg.pop("nproc_per_node")
-    return json.dumps(cfg, sort_keys=True)
+    return cfg
+
+
+def train_config_json(section):
+    """The training settings the launcher needs, as one JSON argument."""
+    return json.dumps(train_settings(section), sort_keys=True)
+
+
+def train_dir(section):
+    """Where a training run's artifacts live: results/synthesizer or results/train/<name>."""
+    return "results/synthesizer" if section == "synthesizer" else f"results/train/{TARGET_NAME}"
+
+
+def zero3(section):
+    return config[section]["train"]["zero_stage"] == 3
+
+
+def train_outputs(section):
+    """The train rule's outputs: the HF model (ZeRO-2) or the sharded checkpoint that
+    consolidate_zero3 turns into it (ZeRO-3), plus the end-of-stable checkpoint when the WSD
+    schedule has one."""
+    base = train_dir(section)
+    main = f"{base}/zero3" if zero3(section) else f"{base}/model"
+    outputs = {"model": directory(main), "manifest": manifest(main)}
+    if TrainConfig.from_mapping(train_settings(section)).stable_end_step() is not None:
+        outputs["stable"] = directory(f"{base}/stable")
+    return outputs
+
+
+def stable_arg(output):
+    return f"--stable {output.stable}" if "stable" in output.keys() else ""
+
+
+ZERO3_DIRS = [train_dir(s) for s in ("synthesizer", "target") if zero3(s)]

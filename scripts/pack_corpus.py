@@ -1,4 +1,4 @@
-"""Rule pack_corpus: corpus JSONL + model tokenizer -> packed safetensors + stats."""
+"""Rule pack_corpus: corpus JSONL (+ curriculum phases) + model tokenizer -> packed rows + stats."""
 
 from jiuzhang.common.logs import log_to
 from jiuzhang.pack import PackConfig, run_pack
@@ -10,4 +10,6 @@ with log_to(snakemake.log[0]):
         tokenizer=snakemake.input.model,
         output=snakemake.output.packed,
         stats=snakemake.output.stats,
+        phases=snakemake.params.phases,
+        workers=snakemake.threads,
     )

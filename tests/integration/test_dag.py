@@ -68,8 +68,13 @@ def test_every_stage_left_its_artifacts(test_dag: Path) -> None:
     assert any("loss" in entry for entry in train_log)
     stats = json.loads((results / "corpus/cot/stats.json").read_text())
     assert stats["kept"] >= 1 and stats["in"] >= stats["kept"]
-    packed = json.loads((results / "packed/cot/packed.stats.json").read_text())
-    assert 0 < packed["fill_ratio"] <= 1
+    phases = json.loads((results / "train_data/phases.json").read_text())["phases"]
+    assert [p["name"] for p in phases] == ["pretrain"]  # CoT + the verified tool corpus
+    assert set(phases[0]["corpora"]) == {"cot", "tool"}
+    packed = json.loads((results / "packed/train/packed.stats.json").read_text())
+    assert 0 < packed["fill_ratio"] <= 1 and packed["documents"] == phases[0]["documents"][1]
+    stable = json.loads((results / "train/tiny-jiuzhang/stable/trainer_state.json").read_text())
+    assert stable["global_step"] == 17  # ceil(0.85 x 20): the WSD stable phase ends there
     metrics = json.loads((results / "eval/tiny-jiuzhang/jiuzhang/gsm8k/metrics.json").read_text())
     assert metrics["n"] == 16 and set(metrics["depends_on"]) >= {
         "model_sha256",
@@ -108,6 +113,7 @@ def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Pat
         "prepare_prompts",
         "synth_cot_shard",
         "build_corpus",
+        "prepare_train_data",
         "pack_corpus",
         "train_cpt",
         "eval_bench",

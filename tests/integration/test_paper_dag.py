@@ -37,7 +37,9 @@ def test_paper_config_plans_every_job(repo_root: Path, tmp_path: Path, name: str
     shards = config["prepare"]["n_shards"] * len(config["sources"])
     assert counts["synth_cot_shard"] == shards
     assert counts["prepare_prompts"] == 5  # textbook, wiki, stack, web, arxiv
-    assert counts["download_data"] == 3  # MathPile, MMIQC, AutoMathText from the hub
+    assert counts["download_data"] == 4  # MathPile, MMIQC, AutoMathText, the SFT corpus
+    assert counts["prepare_train_data"] == 1  # the curriculum: pre-training, then SFT
+    assert counts.get("consolidate_zero3", 0) == (config["target"]["train"]["zero_stage"] == 3)
     assert counts["synth_tool_shard"] == config["tool_synthesis"]["n_shards"]
     assert counts["build_tool_corpus"] == counts["build_corpus"] == 1
     # 2 models x 2 prompt types (jiuzhang, jiuzhang_tora) x 6 benchmarks
@@ -45,5 +47,5 @@ def test_paper_config_plans_every_job(repo_root: Path, tmp_path: Path, name: str
     assert counts["train_synthesizer"] == counts["train_cpt"] == 1
     assert "init_model" not in counts and "train_tokenizer" not in counts
     assert "gpu=8" in out  # train_cpt asks the cluster for its GPUs
-    assert "torchrun --standalone --nproc-per-node 8" in out
+    assert "python -m jiuzhang.train.launch --nproc 8 --" in out
     assert f'"zero_stage": {config["target"]["train"]["zero_stage"]}' in out

@@ -1,42 +1,57 @@
-"""Tokenization with loss masks and best-fit-decreasing packing into fixed-length rows.
+"""Tokenization with loss masks and packing into fixed-length rows, phase by phase.
 
-Reads a corpus JSONL of `{input, output}` rows and writes one safetensors file with int32 tensors
-of shape [rows, seq_len]:
-  input_ids    token ids, padded with the tokenizer's pad id;
-  labels       -100 over each document's input part, its first token and padding (SPEC §3.3);
-  position_ids restart at 0 for every document (document boundaries, usable as flash-attn varlen);
+Reads a corpus JSONL of `{input, output}` rows (streamed) and writes one safetensors file with
+tensors of shape [rows, seq_len], memory-mappable:
+  input_ids    int32 token ids, padded with the tokenizer's pad id;
+  labels       int32, -100 over each document's input part, its first token and padding (SPEC §3.3);
+  position_ids restart at 0 for every document (document boundaries, as flash-attn varlen uses);
   segment_ids  1..k for the k documents of a row, 0 for padding (for block-diagonal masks).
-plus `<file>.stats.json` (documents, tokens, fill ratio, truncations). Fixes of SPEC §6.16: the
+plus `<stats>` (documents, tokens, fill ratio, truncations, per phase). Fixes of SPEC §6.16: the
 input/output boundary comes from one tokenization (character offsets), and a truncated document
 gets no EOS.
+
+Curriculum (SPEC §3.1): with a phases sidecar (from `prepare_train_data`) each phase is packed on
+its own and its rows are shuffled (seeded) within the phase only, so the phases keep their order
+in the file -- the SFT block stays last, in the WSD decay -- while no phase feeds its long
+documents first (a size-sorted packer would). The file's metadata records each phase's rows.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
+import json
 import logging
+import multiprocessing
 import os
 import random
-from collections.abc import Sequence
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
-from jiuzhang.common.io import atomic_path, read_jsonl, write_json
+from jiuzhang.common.io import atomic_path, read_json, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
+from jiuzhang.pack.binpack import best_fit_decreasing, pack_lengths
+from jiuzhang.pack.store import RowWriter
 
 log = logging.getLogger(__name__)
 IGNORE = -100
+__all__ = ["IGNORE", "Document", "PackConfig", "best_fit_decreasing", "run_pack", "load_packed"]
 
 
 @dataclasses.dataclass(frozen=True)
 class PackConfig(FromMapping):
-    """Row length, shuffling seed and tokenization batch size."""
+    """Row length, shuffling seed, tokenization batch size, packing chunk."""
 
     seq_len: int = 2049
     seed: int = 42
     batch_size: int = 1000
+    chunk_docs: int = 2000
     input_field: str = "input"
     output_field: str = "output"
 
@@ -76,108 +91,243 @@ def tokenize_pairs(
     return docs
 
 
-def best_fit_decreasing(lengths: Sequence[int], capacity: int) -> list[list[int]]:
-    """Group item indices into bins of `capacity` by best-fit decreasing; deterministic."""
-    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
-    bins: list[list[int]] = []
-    # (remaining space, bin index) kept sorted, so the tightest bin that fits is a bisect away.
-    free: list[tuple[int, int]] = []
-    for i in order:
-        size = lengths[i]
-        if size > capacity:
-            raise ValueError(f"item {i} of length {size} exceeds capacity {capacity}")
-        pos = bisect.bisect_left(free, (size, -1))
-        if pos < len(free):
-            space, b = free.pop(pos)
-            bins[b].append(i)
-            bisect.insort(free, (space - size, b))
-        else:
-            bins.append([i])
-            bisect.insort(free, (capacity - size, len(bins) - 1))
-    return bins
+# --- tokenization, streamed and optionally in worker processes --------------------------------
+
+_WORKER_TOKENIZER: Any = None
 
 
-def pack_documents(
-    docs: Sequence[Document], seq_len: int, pad_id: int, seed: int
-) -> dict[str, list[list[int]]]:
-    """Pack documents into rows of `seq_len`; pack order shuffled with `seed`."""
-    bins = best_fit_decreasing([len(d.input_ids) for d in docs], seq_len)
-    for members in bins:
-        members.sort()  # corpus order inside a row
-    random.Random(seed).shuffle(bins)
-    rows: dict[str, list[list[int]]] = {
-        "input_ids": [],
-        "labels": [],
-        "position_ids": [],
-        "segment_ids": [],
-    }
-    for members in bins:
-        ids, labels, pos, seg = [], [], [], []
-        for k, i in enumerate(members, start=1):
-            doc = docs[i]
-            ids += doc.input_ids
-            labels += doc.labels
-            pos += range(len(doc.input_ids))
-            seg += [k] * len(doc.input_ids)
-        pad = seq_len - len(ids)
-        rows["input_ids"].append(ids + [pad_id] * pad)
-        rows["labels"].append(labels + [IGNORE] * pad)
-        rows["position_ids"].append(pos + [0] * pad)
-        rows["segment_ids"].append(seg + [0] * pad)
-    return rows
-
-
-def run_pack(cfg: PackConfig, *, corpus: str, tokenizer: str, output: str, stats: str) -> dict:
-    """Tokenize and pack a corpus JSONL with the tokenizer found in folder `tokenizer`."""
-    import torch
-    from safetensors.torch import save_file
+def _load_tokenizer(folder: str) -> Any:
     from transformers import AutoTokenizer
 
-    tok = AutoTokenizer.from_pretrained(tokenizer)
+    tok = AutoTokenizer.from_pretrained(folder)
     if tok.eos_token_id is None:
-        raise DataError(f"{tokenizer}: tokenizer has no EOS token")
-    pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
-    pairs: list[tuple[str, str]] = []
+        raise DataError(f"{folder}: tokenizer has no EOS token")
+    return tok
+
+
+def _init_worker(folder: str) -> None:
+    global _WORKER_TOKENIZER
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one process per core instead
+    _WORKER_TOKENIZER = _load_tokenizer(folder)
+
+
+def _encode(tokenizer: Any, pairs: list[tuple[str, str]], max_len: int) -> tuple[bytes, ...]:
+    docs = tokenize_pairs(tokenizer, pairs, max_len)
+    ids = array("i", (t for d in docs for t in d.input_ids))
+    mask = bytes(lab != IGNORE for d in docs for lab in d.labels)
+    lengths = array("i", (len(d.input_ids) for d in docs))
+    truncated = sum(d.truncated for d in docs)
+    return ids.tobytes(), mask, lengths.tobytes(), truncated.to_bytes(8, "little")
+
+
+def _encode_in_worker(job: tuple[list[tuple[str, str]], int]) -> tuple[bytes, ...]:
+    return _encode(_WORKER_TOKENIZER, *job)
+
+
+def _read_pairs(corpus: str, cfg: PackConfig) -> Iterator[list[tuple[str, str]]]:
     fields = (cfg.input_field, cfg.output_field)
+    batch: list[tuple[str, str]] = []
     for lineno, row in read_jsonl(corpus, required=fields):
         if not all(isinstance(row[f], str) for f in fields):
             raise DataError(f"{corpus}:{lineno}: fields {list(fields)} must be strings")
-        pairs.append((row[cfg.input_field], row[cfg.output_field]))
-    if not pairs:
+        batch.append((row[cfg.input_field], row[cfg.output_field]))
+        if len(batch) == cfg.batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclasses.dataclass
+class TokenStore:
+    """Every document's tokens and loss mask, flat on disk, with lengths and start offsets."""
+
+    ids: np.ndarray  # int32 memmap, all documents back to back
+    mask: np.ndarray  # uint8 memmap: 1 where the token is a label
+    lengths: np.ndarray  # int32, one per document
+    starts: np.ndarray  # int64 offsets into ids/mask
+    truncated: int
+
+
+def tokenize_corpus(
+    corpus: str, tokenizer_dir: str, cfg: PackConfig, workdir: Path, workers: int
+) -> TokenStore:
+    """Tokenize the corpus in batches (in `workers` processes) into flat files under `workdir`."""
+    ids_path, mask_path = workdir / "ids.i32", workdir / "mask.u8"
+    lengths = array("i")
+    truncated = 0
+    jobs = ((batch, cfg.seq_len) for batch in _read_pairs(corpus, cfg))
+    with open(ids_path, "wb") as ids_out, open(mask_path, "wb") as mask_out:
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn")  # no forked tokenizer threads
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(tokenizer_dir,)) as pool:
+                results = pool.imap(_encode_in_worker, jobs, chunksize=1)
+                for ids, mask, lens, trunc in results:
+                    ids_out.write(ids)
+                    mask_out.write(mask)
+                    lengths.frombytes(lens)
+                    truncated += int.from_bytes(trunc, "little")
+        else:
+            tokenizer = _load_tokenizer(tokenizer_dir)
+            for batch, max_len in jobs:
+                ids, mask, lens, trunc = _encode(tokenizer, batch, max_len)
+                ids_out.write(ids)
+                mask_out.write(mask)
+                lengths.frombytes(lens)
+                truncated += int.from_bytes(trunc, "little")
+    n_docs = len(lengths)
+    if not n_docs:
         raise DataError(f"{corpus}: empty corpus, nothing to pack")
-    docs: list[Document] = []
-    for start in range(0, len(pairs), cfg.batch_size):
-        docs += tokenize_pairs(tok, pairs[start : start + cfg.batch_size], cfg.seq_len)
-    rows = pack_documents(docs, cfg.seq_len, pad_id, cfg.seed)
-    n_tokens = sum(len(d.input_ids) for d in docs)
-    n_rows = len(rows["input_ids"])
-    summary = {
-        "documents": len(docs),
-        "tokens": n_tokens,
-        "loss_tokens": sum(sum(1 for x in d.labels if x != IGNORE) for d in docs),
-        "rows": n_rows,
-        "seq_len": cfg.seq_len,
-        "fill_ratio": round(n_tokens / (n_rows * cfg.seq_len), 6),
-        "lower_bound_rows": -(-n_tokens // cfg.seq_len),
-        "truncated": sum(d.truncated for d in docs),
+    lens = np.frombuffer(lengths, dtype=np.int32).copy()
+    starts = np.zeros(n_docs, dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    total = int(lens.sum())
+    return TokenStore(
+        ids=np.memmap(ids_path, dtype=np.int32, mode="r", shape=(total,)),
+        mask=np.memmap(mask_path, dtype=np.uint8, mode="r", shape=(total,)),
+        lengths=lens,
+        starts=starts,
+        truncated=truncated,
+    )
+
+
+# --- phases, packing and writing -------------------------------------------------------------
+
+
+def read_phases(path: str | None, n_docs: int) -> list[dict[str, Any]]:
+    """Phase boundaries (document index ranges) from a sidecar, or one phase of everything."""
+    if path is None:
+        return [{"name": "all", "documents": [0, n_docs]}]
+    phases = read_json(path).get("phases")
+    if not isinstance(phases, list) or not phases:
+        raise DataError(f"{path}: expected a non-empty `phases` list")
+    expected = 0
+    for phase in phases:
+        start, end = phase.get("documents", [None, None])
+        if start != expected or not isinstance(end, int) or end < start:
+            raise DataError(f"{path}: phase {phase.get('name')!r} rows {start}-{end} do not follow")
+        expected = end
+    if expected != n_docs:
+        raise DataError(f"{path}: phases cover {expected} rows but the corpus has {n_docs}")
+    return phases
+
+
+def plan_rows(store: TokenStore, phases: list[dict[str, Any]], cfg: PackConfig, workers: int):
+    """Rows (lists of document indices) phase by phase, shuffled within each phase."""
+    rows: list[list[int]] = []
+    summary = []
+    for number, phase in enumerate(phases):
+        start, end = phase["documents"]
+        if start == end:
+            raise DataError(f"phase {phase['name']!r} has no documents")
+        bins = pack_lengths(
+            store.lengths[start:end], cfg.seq_len, chunk_docs=cfg.chunk_docs, workers=workers
+        )
+        random.Random(f"{cfg.seed}:{number}:{phase['name']}").shuffle(bins)
+        tokens = int(store.lengths[start:end].sum())
+        summary.append(
+            {
+                "name": phase["name"],
+                "documents": [start, end],
+                "rows": [len(rows), len(rows) + len(bins)],
+                "tokens": tokens,
+                "fill_ratio": round(tokens / (len(bins) * cfg.seq_len), 6),
+            }
+        )
+        rows += [[start + i for i in b] for b in bins]
+    return rows, summary
+
+
+def write_rows(
+    path: Path, store: TokenStore, rows: list[list[int]], seq_len: int, pad_id: int, meta: dict
+) -> None:
+    """Fill a preallocated safetensors file row by row from the flat token store."""
+    small = np.int16 if seq_len <= np.iinfo(np.int16).max else np.int32
+    dtypes = {
+        "input_ids": np.int32,
+        "labels": np.int32,
+        "position_ids": small,
+        "segment_ids": small,
     }
-    tensors = {k: torch.tensor(v, dtype=torch.int32) for k, v in rows.items()}
-    with atomic_path(output) as tmp:
-        save_file(tensors, str(tmp), metadata={"seq_len": str(cfg.seq_len)})
+    writer = RowWriter(path, len(rows), seq_len, dtypes, meta)
+    out = writer.arrays
+    for r, members in enumerate(rows):
+        ids_row, lab_row = out["input_ids"][r], out["labels"][r]
+        pos_row, seg_row = out["position_ids"][r], out["segment_ids"][r]
+        at = 0
+        for k, doc in enumerate(members, start=1):
+            s, n = store.starts[doc], store.lengths[doc]
+            ids = store.ids[s : s + n]
+            ids_row[at : at + n] = ids
+            lab_row[at : at + n] = np.where(store.mask[s : s + n] != 0, ids, IGNORE)
+            pos_row[at : at + n] = np.arange(n)
+            seg_row[at : at + n] = k
+            at += n
+        ids_row[at:] = pad_id
+        lab_row[at:] = IGNORE
+        pos_row[at:] = 0
+        seg_row[at:] = 0
+    writer.close()
+
+
+def run_pack(
+    cfg: PackConfig,
+    *,
+    corpus: str,
+    tokenizer: str,
+    output: str,
+    stats: str,
+    phases: str | None = None,
+    workers: int = 1,
+) -> dict:
+    """Tokenize and pack a corpus JSONL with the tokenizer found in folder `tokenizer`."""
+    tok = _load_tokenizer(tokenizer)
+    pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.tokens-", dir=out.parent) as tmp:
+        store = tokenize_corpus(corpus, tokenizer, cfg, Path(tmp), workers)
+        n_docs = len(store.lengths)
+        log.info("tokenized %d documents, %d tokens", n_docs, int(store.lengths.sum()))
+        phase_list = read_phases(phases, n_docs)
+        rows, phase_summary = plan_rows(store, phase_list, cfg, workers)
+        n_tokens = int(store.lengths.sum())
+        summary = {
+            "documents": n_docs,
+            "tokens": n_tokens,
+            "loss_tokens": int(np.count_nonzero(store.mask)),
+            "rows": len(rows),
+            "seq_len": cfg.seq_len,
+            "fill_ratio": round(n_tokens / (len(rows) * cfg.seq_len), 6),
+            "lower_bound_rows": -(-n_tokens // cfg.seq_len),
+            "truncated": store.truncated,
+            "phases": phase_summary,
+        }
+        meta = {"seq_len": str(cfg.seq_len), "phases": json.dumps(phase_summary, sort_keys=True)}
+        with atomic_path(out) as tmp_out:
+            write_rows(tmp_out, store, rows, cfg.seq_len, pad_id, meta)
     write_json(stats, summary)
     write_manifest(
         output,
-        inputs={"corpus": corpus, "tokenizer": tokenizer},
+        inputs={"corpus": corpus, "tokenizer": tokenizer, **({"phases": phases} if phases else {})},
         params=dataclasses.asdict(cfg),
         seed=cfg.seed,
-        counts=summary,
+        counts={k: v for k, v in summary.items() if k != "phases"},
     )
-    log.info("packed %s", summary)
+    log.info("packed %s", {k: v for k, v in summary.items() if k != "phases"})
     return summary
 
 
 def load_packed(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Load the tensors of a packed file (memory-mapped by safetensors)."""
+    """All tensors of a packed file as torch tensors (small files and tests; training maps rows)."""
     from safetensors.torch import load_file
 
     return load_file(str(path))
+
+
+def packed_phases(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The phase table stored in a packed file's metadata."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="np") as handle:
+        return json.loads((handle.metadata() or {}).get("phases", "[]"))

@@ -125,9 +125,14 @@ def resolve_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def iter_records(
-    paths: Sequence[str | os.PathLike[str]], spec: FieldSpec, stats: ReadStats | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    spec: FieldSpec,
+    stats: ReadStats | None = None,
+    *,
+    allow_empty: bool = False,
 ) -> Iterator[Record]:
-    """Stream the kept records of every file, in path order then file order (see FieldSpec)."""
+    """Stream the kept records of every file, in path order then file order (see FieldSpec).
+    An empty file is an error unless `allow_empty` (then it is logged and skipped)."""
     stats = stats if stats is not None else ReadStats()
     for path in resolve_paths(paths):
         stats.files += 1
@@ -141,7 +146,9 @@ def iter_records(
                 stats.kept += 1
                 yield record
         if seen == 0:
-            raise DataError(f"{path}: empty file (0 documents)")
+            if not allow_empty:
+                raise DataError(f"{path}: empty file (0 documents)")
+            log.warning("%s: empty file (0 documents)", path)
 
 
 def _checked(where: str, raw: Mapping[str, Any], spec: FieldSpec) -> Record | None:

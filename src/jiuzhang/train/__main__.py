@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packed", required=True, help="packed safetensors file")
     parser.add_argument("--output", required=True, help="final model folder to write")
     parser.add_argument("--config", required=True, help="training config as a JSON object")
+    parser.add_argument("--stable", help="folder for the end-of-stable-phase checkpoint")
     args = parser.parse_args(argv)
     rank = os.environ.get("RANK", "0")
     logging.basicConfig(
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         base_model=args.base,
         packed=args.packed,
         output=args.output,
+        stable=args.stable,
     )
     return 0
 

@@ -1,9 +1,14 @@
 """Continued pre-training (and synthesizer fine-tuning) with transformers' Trainer + DeepSpeed ZeRO.
 
-Runs under `torchrun` (one process per GPU, or per CPU slot over gloo). Writes the final model in
-Hugging Face format to `output` (atomically, by rank 0), with `train_log.json` (the loss curve) and
-a manifest beside it. Checkpoints go to `<output>.checkpoints/`; a rerun after a kill resumes from
-the last complete one unless the training config changed.
+Runs under `torchrun` (one process per GPU, or per CPU slot over gloo; `jiuzhang.train.launch`
+starts it, with `srun` across nodes on SLURM). Rows are read in file order (sequential sampler):
+the packer already shuffled them with a seed within each curriculum phase, so the SFT phase stays
+last, in the WSD decay. Writes the final model in Hugging Face format to `output` (atomically, by
+rank 0), with `train_log.json` (the loss curve) and a manifest beside it; under ZeRO-3 `output`
+holds the sharded DeepSpeed checkpoint instead, which `consolidate_zero3` turns into a model.
+Checkpoints go to `<output>.checkpoints/`; a rerun after a kill resumes from the last complete one
+unless the training config changed. The checkpoint at the end of the WSD stable phase is kept
+(`stable`), so a different decay can be run from it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import os
 import shutil
 from pathlib import Path
@@ -21,6 +27,7 @@ from jiuzhang.common.errors import ConfigError
 from jiuzhang.common.hashing import text_sha256
 from jiuzhang.common.io import write_json
 from jiuzhang.common.manifest import write_manifest
+from jiuzhang.train.data import ATTENTION
 from jiuzhang.train.wsd import wsd_factor
 
 log = logging.getLogger(__name__)
@@ -45,11 +52,21 @@ class TrainConfig(FromMapping):
     save_total_limit: int = 2
     logging_steps: int = 10
     gradient_checkpointing: bool = False
+    attention: str = "auto"
     seed: int = 42
 
     def __post_init__(self) -> None:
         if self.zero_stage not in ZERO_STAGES:  # SPEC §6.1: never silently fall back
             raise ConfigError(f"zero_stage must be one of {ZERO_STAGES}, got {self.zero_stage}")
+        if self.attention not in ATTENTION:
+            raise ConfigError(f"attention must be one of {ATTENTION}, got {self.attention!r}")
+
+    def stable_end_step(self) -> int | None:
+        """Optimizer steps done when the WSD stable phase ends (SPEC §4.3: decay from step S);
+        None when the schedule has no stable phase followed by a decay."""
+        end = math.ceil(self.stable_ratio * self.max_steps)
+        warmup = math.ceil(self.warmup_ratio * self.max_steps)
+        return end if warmup < end < self.max_steps else None
 
     def accumulation_steps(self, world_size: int) -> int:
         """Gradient accumulation so that world x micro x accumulation == global batch, exactly."""
@@ -75,12 +92,14 @@ def deepspeed_config(stage: int) -> dict[str, Any]:
         "reduce_bucket_size": "auto",
     }
     if stage == 3:
+        # SPEC §4.4/§6.17: the shards are saved as they are and consolidated by their own rule
+        # (consolidate_zero3) instead of gathering a 16-bit copy onto one rank at every save.
         zero.update(
             stage3_prefetch_bucket_size="auto",
             stage3_param_persistence_threshold="auto",
             stage3_max_live_parameters=5e8,
             stage3_max_reuse_distance=5e8,
-            stage3_gather_16bit_weights_on_model_save=True,
+            stage3_gather_16bit_weights_on_model_save=False,
         )
     return {
         "zero_optimization": zero,
@@ -118,13 +137,23 @@ def _prepare_checkpoints(ckpt_dir: Path, fingerprint: str, is_main: bool) -> boo
     return False
 
 
-def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) -> None:
-    """Train `base_model` on the packed rows and save the final model to `output`."""
-    import torch
+def _barrier() -> None:
     import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+
+
+def run_train(
+    cfg: TrainConfig, *, base_model: str, packed: str, output: str, stable: str | None = None
+) -> None:
+    """Train `base_model` on the packed rows and save the final model to `output` (and the
+    end-of-stable checkpoint to `stable`, when the schedule has one)."""
+    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainingArguments
 
-    from jiuzhang.train.data import PackedCollator, PackedDataset
+    from jiuzhang.pack.packing import packed_phases
+    from jiuzhang.train.data import PackedDataset, collator_for, resolve_attention
 
     use_cuda = torch.cuda.is_available()
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
@@ -142,15 +171,18 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
     out = Path(output)
     ckpt_dir = _checkpoint_dir(out)
     resume = _prepare_checkpoints(ckpt_dir, cfg.fingerprint(), is_main)
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
+    _barrier()
 
     dtype = torch.bfloat16 if use_cuda else torch.float32
+    attention = resolve_attention(cfg.attention, use_cuda)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
-    model = AutoModelForCausalLM.from_pretrained(base_model, dtype=dtype)
+    model = AutoModelForCausalLM.from_pretrained(
+        base_model, dtype=dtype, attn_implementation=attention
+    )
     model.config.use_cache = False
     dataset = PackedDataset(packed)
     accumulation = cfg.accumulation_steps(world_size)
+    stable_step = cfg.stable_end_step() if stable else None
     args = TrainingArguments(
         output_dir=str(ckpt_dir),
         per_device_train_batch_size=cfg.micro_batch_size,
@@ -165,26 +197,29 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
         save_total_limit=cfg.save_total_limit,
         seed=cfg.seed,
         data_seed=cfg.seed,
+        train_sampling_strategy="sequential",  # the curriculum order (see module doc)
         bf16=use_cuda,
         activation_checkpointing=cfg.gradient_checkpointing,
         deepspeed=deepspeed_config(cfg.zero_stage),
         accelerator_config=accelerator_config or None,
         remove_unused_columns=False,
         report_to=[],
-        disable_tqdm=True,
+        disable_tqdm=not is_main,
         dataloader_num_workers=0,
     )
+    callbacks = [_stable_callback(stable_step, ckpt_dir, is_main)] if stable_step else []
     trainer = _wsd_trainer_class()(
         wsd=cfg,
         model=model,
         args=args,
         train_dataset=dataset,
-        data_collator=PackedCollator(dtype),
+        data_collator=collator_for(attention, dtype),
+        callbacks=callbacks,
     )
     epochs = cfg.max_steps * cfg.global_batch_size / max(1, len(dataset))
     log.info(
         "training %s: %d rows, global batch %d = %d ranks x %d micro x %d accumulation, "
-        "%d steps (%.1f epochs), ZeRO-%d, %s",
+        "%d steps (%.2f epochs), ZeRO-%d, %s, attention %s",
         base_model,
         len(dataset),
         cfg.global_batch_size,
@@ -195,16 +230,23 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
         epochs,
         cfg.zero_stage,
         dtype,
+        attention,
     )
-    trainer.train(resume_from_checkpoint=resume or None)
+    schedule = _curriculum_schedule(packed_phases(packed), cfg)
+    for line in schedule["lines"]:
+        log.info("%s", line)
+    if resume:
+        latest = max(ckpt_dir.glob("checkpoint-*/trainer_state.json"), key=_step_of).parent
+        log.info("resuming from %s", latest)
+    trainer.train(resume_from_checkpoint=str(latest) if resume else None)
 
-    # Every rank takes part in saving (ZeRO-3 gathers shards); rank 0 renames it into place.
+    # Every rank takes part in saving (ZeRO-3 writes its shards); rank 0 renames it into place.
     staging = out.with_name(out.name + ".staging")
     if is_main and staging.exists():
         shutil.rmtree(staging)
+    _barrier()
     trainer.save_model(str(staging))
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
+    _barrier()
     if is_main:
         tokenizer.save_pretrained(staging)
         # training_args.bin is a pickle; the settings are in the manifest instead.
@@ -213,6 +255,15 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
         if out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)
+        if stable:
+            kept = ckpt_dir / STABLE_NAME
+            if not kept.is_dir():
+                raise ConfigError(
+                    f"{ckpt_dir}: the end-of-stable checkpoint (step {stable_step}) is missing"
+                )
+            if Path(stable).exists():
+                shutil.rmtree(stable)
+            os.replace(kept, stable)
         losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
         write_manifest(
             out,
@@ -222,12 +273,73 @@ def run_train(cfg: TrainConfig, *, base_model: str, packed: str, output: str) ->
             counts={
                 "steps": trainer.state.global_step,
                 "world_size": world_size,
+                "accumulation": accumulation,
+                "attention": attention,
+                "stable_end_step": stable_step,
+                "phase_start_steps": schedule["starts"],
                 "first_loss": losses[0] if losses else None,
                 "last_loss": losses[-1] if losses else None,
+                "zero3_sharded": cfg.zero_stage == 3,
             },
         )
         shutil.rmtree(ckpt_dir, ignore_errors=True)
         log.info("saved %s (loss %s -> %s)", out, losses[:1], losses[-1:])
+
+
+STABLE_NAME = "stable"
+
+
+def _step_of(state_file: Path) -> int:
+    return int(state_file.parent.name.rsplit("-", 1)[1])
+
+
+def _curriculum_schedule(phases: list[dict[str, Any]], cfg: TrainConfig) -> dict[str, Any]:
+    """The optimizer step at which each phase starts, and how it sits in the WSD schedule."""
+    starts = {p["name"]: p["rows"][0] // cfg.global_batch_size for p in phases}
+    rows = phases[-1]["rows"][1] if phases else 0
+    lines = []
+    stable_end = math.ceil(cfg.stable_ratio * cfg.max_steps)
+    for p in phases:
+        step = starts[p["name"]]
+        where = "decay" if step >= stable_end else "warm-up/stable"
+        lines.append(
+            f"phase {p['name']}: rows {p['rows'][0]}-{p['rows'][1]}, from step {step} ({where})"
+        )
+    if rows and cfg.max_steps * cfg.global_batch_size < rows:
+        lines.append(
+            f"WARNING: {cfg.max_steps} steps x {cfg.global_batch_size} rows = "
+            f"{cfg.max_steps * cfg.global_batch_size} < {rows} rows: the last phase is cut short"
+        )
+    return {"starts": starts, "lines": lines}
+
+
+def _stable_callback(step: int, ckpt_dir: Path, is_main: bool) -> Any:
+    """Save a checkpoint when the stable phase ends and keep a copy out of checkpoint rotation."""
+    from transformers import TrainerCallback
+
+    class StableCheckpoint(TrainerCallback):
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            if state.global_step == step:
+                control.should_save = True
+            return control
+
+        def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            if state.global_step != step:
+                return control
+            _barrier()  # every rank's shards are written
+            if is_main:
+                source = ckpt_dir / f"checkpoint-{step}"
+                target = ckpt_dir / STABLE_NAME
+                tmp = ckpt_dir / f".{STABLE_NAME}.tmp"
+                shutil.rmtree(tmp, ignore_errors=True)
+                shutil.copytree(source, tmp)
+                shutil.rmtree(target, ignore_errors=True)
+                os.replace(tmp, target)
+                log.info("kept the end-of-stable checkpoint (step %d)", step)
+            _barrier()
+            return control
+
+    return StableCheckpoint()
 
 
 def _wsd_trainer_class() -> type:

@@ -1,4 +1,4 @@
-"""Tokenization with loss masks and best-fit-decreasing packing (SPEC App. C.2-C.3)."""
+"""Tokenization with loss masks, packing and curriculum phases (SPEC App. C.2-C.3, §3.1)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from jiuzhang.common.errors import DataError
+from jiuzhang.pack.binpack import best_fit_decreasing, improve_bins, next_fit, pack_lengths
 from jiuzhang.pack.packing import (
     IGNORE,
     PackConfig,
-    best_fit_decreasing,
     load_packed,
-    pack_documents,
     run_pack,
     tokenize_pairs,
 )
@@ -62,18 +61,74 @@ def test_best_fit_decreasing_places_every_item_once_within_capacity() -> None:
         best_fit_decreasing([11], 10)
 
 
-def test_packed_rows_keep_documents_apart(tokenizer) -> None:  # noqa: ANN001
-    pairs = [("Q1 ", "seven"), ("Q2 longer question ", "nine nine"), ("Q3 ", "two")]
-    docs = tokenize_pairs(tokenizer, pairs, max_len=64)
-    rows = pack_documents(docs, seq_len=64, pad_id=tokenizer.pad_token_id, seed=0)
-    assert len(rows["input_ids"]) == 1
-    seg, pos, labels = rows["segment_ids"][0], rows["position_ids"][0], rows["labels"][0]
-    for k, doc in enumerate(docs, start=1):
-        span = [i for i, s in enumerate(seg) if s == k]
-        assert pos[span[0]] == 0 and pos[span[-1]] == len(doc.input_ids) - 1
-        assert labels[span[0]] == IGNORE  # never predicted across a boundary
-    pad = [i for i, s in enumerate(seg) if s == 0]
-    assert all(labels[i] == IGNORE for i in pad)
+def test_local_search_beats_best_fit_decreasing_where_it_is_not_optimal() -> None:
+    lengths = [5, 4, 3, 3, 3, 2]  # BFD: 5+4 | 3+3+3 | 2 ; optimal: 5+3+2 | 4+3+3
+    assert len(best_fit_decreasing(lengths, 10)) == 3
+    bins = improve_bins(best_fit_decreasing(lengths, 10), lengths, 10)
+    assert len(bins) == 2 and sorted(i for b in bins for i in b) == list(range(6))
+    assert all(sum(lengths[i] for i in b) == 10 for b in bins)
+
+
+def test_pack_lengths_places_every_item_once_in_any_chunking() -> None:
+    import random
+
+    rng = random.Random(0)
+    lengths = [rng.randint(1, 64) for _ in range(700)]
+    one = pack_lengths(lengths, 64, chunk_docs=700)
+    chunked = pack_lengths(lengths, 64, chunk_docs=100, workers=2)
+    for bins in (one, chunked):
+        assert sorted(i for b in bins for i in b) == list(range(700))
+        assert all(sum(lengths[i] for i in b) <= 64 for b in bins)
+    assert len(one) <= len(best_fit_decreasing(lengths, 64))
+    per_chunk = sum(len(best_fit_decreasing(lengths[s : s + 100], 64)) for s in range(0, 700, 100))
+    assert len(chunked) <= per_chunk
+    assert pack_lengths(lengths, 64, chunk_docs=100, workers=2) == pack_lengths(
+        lengths, 64, chunk_docs=100
+    )  # parallel chunks change nothing
+    assert len(next_fit(lengths, 64)) > len(one)  # the original's order-preserving packer
+
+
+def _corpus(path: Path, n: int, tag: str = "q") -> Path:
+    path.write_text(
+        "".join(
+            json.dumps(
+                {"input": f"## Question\n{tag}{i}\n\n## Solution\n", "output": "nine " * (i % 5)}
+            )
+            + "\n"
+            for i in range(n)
+        )
+    )
+    return path
+
+
+def test_packed_rows_keep_documents_apart(tmp_path: Path, tokenizer) -> None:  # noqa: ANN001
+    tok_dir = tmp_path / "tok"
+    tokenizer.save_pretrained(tok_dir)
+    corpus = _corpus(tmp_path / "c.jsonl", 12)
+    out = tmp_path / "p.safetensors"
+    run_pack(PackConfig(seq_len=64), corpus=str(corpus), tokenizer=str(tok_dir), output=str(out),
+             stats=str(tmp_path / "s.json"))  # fmt: skip
+    rows = load_packed(out)
+    docs = tokenize_pairs(
+        tokenizer,
+        [
+            (json.loads(x)["input"], json.loads(x)["output"])
+            for x in corpus.read_text().splitlines()
+        ],
+        64,
+    )
+    seen = []
+    for r in range(rows["input_ids"].shape[0]):
+        seg, pos = rows["segment_ids"][r].tolist(), rows["position_ids"][r].tolist()
+        ids, labels = rows["input_ids"][r].tolist(), rows["labels"][r].tolist()
+        for k in range(1, max(seg) + 1):
+            span = [i for i, s in enumerate(seg) if s == k]
+            assert span == list(range(span[0], span[-1] + 1))
+            assert [pos[i] for i in span] == list(range(len(span)))
+            assert labels[span[0]] == IGNORE  # never predicted across a boundary
+            seen.append(([ids[i] for i in span], [labels[i] for i in span]))
+        assert all(labels[i] == IGNORE for i, s in enumerate(seg) if s == 0)
+    assert sorted(seen) == sorted((d.input_ids, d.labels) for d in docs)  # each doc exactly once
 
 
 def test_run_pack_writes_tensors_stats_and_manifest(tmp_path: Path, tokenizer) -> None:  # noqa: ANN001

@@ -1,0 +1,29 @@
+"""The launcher: torchrun --standalone outside SLURM; srun + one torchrun per node with a c10d
+rendezvous on the first node inside a SLURM job (the job's node count, a port from the job id)."""
+
+from __future__ import annotations
+
+import sys
+
+from jiuzhang.train.launch import PORT_BASE, PORT_SPAN, command
+
+ARGS = ["--base", "m", "--packed", "p", "--output", "o", "--config", "{}"]
+
+
+def test_outside_slurm_it_is_a_standalone_torchrun() -> None:
+    cmd = command(4, ARGS, {"PATH": "/usr/bin"})
+    assert cmd[:3] == [sys.executable, "-m", "torch.distributed.run"]
+    assert "--standalone" in cmd and "--nproc-per-node=4" in cmd
+    assert cmd[-len(ARGS) - 2 :] == ["-m", "jiuzhang.train", *ARGS]
+    assert "srun" not in cmd
+
+
+def test_inside_a_slurm_job_srun_starts_one_torchrun_per_node() -> None:
+    env = {"SLURM_JOB_ID": "123456", "SLURM_JOB_NUM_NODES": "8", "SLURM_JOB_NODELIST": "gpu[01-08]"}
+    cmd = command(8, ARGS, env, host="gpu01")
+    assert cmd[:4] == ["srun", "--nodes=8", "--ntasks-per-node=1", "--kill-on-bad-exit=1"]
+    assert "--nnodes=8" in cmd and "--nproc-per-node=8" in cmd and "--standalone" not in cmd
+    port = PORT_BASE + 123456 % PORT_SPAN
+    assert f"--rdzv-endpoint=gpu01:{port}" in cmd and "--rdzv-id=123456" in cmd
+    assert "--rdzv-backend=c10d" in cmd
+    assert cmd[-len(ARGS) - 2 :] == ["-m", "jiuzhang.train", *ARGS]
