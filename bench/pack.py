@@ -82,7 +82,7 @@ def best_time(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001
     return best, result
 
 
-def trl_bfd(lengths: list[int], ids: list[list[int]], seq_len: int) -> list[list[int]]:
+def trl_bfd(ids: list[list[int]], seq_len: int) -> list[list[int]]:
     from datasets import Dataset
     from trl import pack_dataset
 
@@ -126,14 +126,14 @@ def main() -> None:
         "ours (BFD + local search)": lambda: pack_lengths(lengths, args.seq_len),
         "best-fit decreasing": lambda: best_fit_decreasing(lengths, args.seq_len),
         "next-fit (original)": lambda: next_fit(lengths, args.seq_len),
-        "TRL pack_dataset bfd": lambda: trl_bfd(lengths, ids, args.seq_len),
+        "TRL pack_dataset bfd": lambda: trl_bfd(ids, args.seq_len),
     }
     results = {}
     for name, fn in packers.items():
         seconds, bins = best_time(fn, args.repeat)
         results[name] = (len(bins), seconds)
-    ours_rows, ours_s = results["ours (BFD + local search)"]
-    print(f"\n| packer | rows | over bound | fill | pack M tokens/s | rows vs ours |")
+    ours_rows = results["ours (BFD + local search)"][0]
+    print("\n| packer | rows | over bound | fill | pack M tokens/s | rows vs ours |")
     print("|---|---|---|---|---|---|")
     for name, (n_rows, seconds) in results.items():
         print(f"| {name} | {n_rows} | +{n_rows - lower} | {tokens / (n_rows * args.seq_len):.2%} "
@@ -142,8 +142,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "packed.safetensors"
         start = time.perf_counter()
-        summary = run_pack(PackConfig(seq_len=args.seq_len), corpus=args.corpus,
-                           tokenizer=str(tok_dir), output=str(out), stats=str(Path(tmp) / "s.json"))  # fmt: skip
+        summary = run_pack(
+            PackConfig(seq_len=args.seq_len),
+            corpus=args.corpus,
+            tokenizer=str(tok_dir),
+            output=str(out),
+            stats=str(Path(tmp) / "s.json"),
+        )
         seconds = time.perf_counter() - start
     print(f"\nrun_pack end to end (tokenize + pack + write, 1 process): {seconds:.2f} s, "
           f"{summary['tokens'] / seconds / 1e6:.2f} M tokens/s, fill {summary['fill_ratio']:.2%}, "
