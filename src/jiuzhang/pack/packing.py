@@ -36,12 +36,11 @@ from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_json, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
-from jiuzhang.pack.binpack import best_fit_decreasing, pack_lengths
+from jiuzhang.pack.binpack import pack_lengths
 from jiuzhang.pack.store import RowWriter
 
 log = logging.getLogger(__name__)
 IGNORE = -100
-__all__ = ["IGNORE", "Document", "PackConfig", "best_fit_decreasing", "run_pack", "load_packed"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,16 +110,18 @@ def _init_worker(folder: str) -> None:
     _WORKER_TOKENIZER = _load_tokenizer(folder)
 
 
-def _encode(tokenizer: Any, pairs: list[tuple[str, str]], max_len: int) -> tuple[bytes, ...]:
+Encoded = tuple[bytes, bytes, bytes, int]  # ids (int32), loss mask (uint8), lengths, truncated
+
+
+def _encode(tokenizer: Any, pairs: list[tuple[str, str]], max_len: int) -> Encoded:
     docs = tokenize_pairs(tokenizer, pairs, max_len)
     ids = array("i", (t for d in docs for t in d.input_ids))
     mask = bytes(lab != IGNORE for d in docs for lab in d.labels)
     lengths = array("i", (len(d.input_ids) for d in docs))
-    truncated = sum(d.truncated for d in docs)
-    return ids.tobytes(), mask, lengths.tobytes(), truncated.to_bytes(8, "little")
+    return ids.tobytes(), mask, lengths.tobytes(), sum(d.truncated for d in docs)
 
 
-def _encode_in_worker(job: tuple[list[tuple[str, str]], int]) -> tuple[bytes, ...]:
+def _encode_in_worker(job: tuple[list[tuple[str, str]], int]) -> Encoded:
     return _encode(_WORKER_TOKENIZER, *job)
 
 
@@ -160,21 +161,20 @@ def tokenize_corpus(
     with open(ids_path, "wb") as ids_out, open(mask_path, "wb") as mask_out:
         if workers > 1:
             ctx = multiprocessing.get_context("spawn")  # no forked tokenizer threads
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(tokenizer_dir,)) as pool:
-                results = pool.imap(_encode_in_worker, jobs, chunksize=1)
-                for ids, mask, lens, trunc in results:
-                    ids_out.write(ids)
-                    mask_out.write(mask)
-                    lengths.frombytes(lens)
-                    truncated += int.from_bytes(trunc, "little")
+            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(tokenizer_dir,))
+            results = pool.imap(_encode_in_worker, jobs, chunksize=1)
         else:
-            tokenizer = _load_tokenizer(tokenizer_dir)
-            for batch, max_len in jobs:
-                ids, mask, lens, trunc = _encode(tokenizer, batch, max_len)
+            pool, tokenizer = None, _load_tokenizer(tokenizer_dir)
+            results = (_encode(tokenizer, *job) for job in jobs)
+        try:
+            for ids, mask, lens, trunc in results:
                 ids_out.write(ids)
                 mask_out.write(mask)
                 lengths.frombytes(lens)
-                truncated += int.from_bytes(trunc, "little")
+                truncated += trunc
+        finally:
+            if pool is not None:
+                pool.terminate()
     n_docs = len(lengths)
     if not n_docs:
         raise DataError(f"{corpus}: empty corpus, nothing to pack")
