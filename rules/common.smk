@@ -220,6 +220,14 @@ def train_outputs(section):
     return outputs
 
 
+def train_gpus(rule):
+    """GPU and node resources of a train rule: SLURM's --gpus counts the whole job, so a
+    multi-node job asks per node (--gres=gpu:N)."""
+    gpu, nodes = res(rule, "gpu"), res(rule, "nodes")
+    per_node = {"gres": f"gpu:{gpu}"} if gpu and nodes > 1 else {"gpu": gpu}
+    return {**per_node, "nodes": nodes}
+
+
 def stable_arg(output):
     return f"--stable {output.stable}" if "stable" in output.keys() else ""
 

@@ -17,10 +17,9 @@ rule train_synthesizer:
         "../envs/train.yaml"
     threads: res("train_synthesizer", "threads")
     resources:
+        **train_gpus("train_synthesizer"),
         mem_mb=res("train_synthesizer", "mem_mb"),
         runtime=res("train_synthesizer", "runtime"),
-        gpu=res("train_synthesizer", "gpu"),
-        nodes=res("train_synthesizer", "nodes"),
     params:
         nproc=config["synthesizer"]["train"]["nproc_per_node"],
         train=train_config_json("synthesizer"),
@@ -46,10 +45,9 @@ rule train_cpt:
         "../envs/train.yaml"
     threads: res("train_cpt", "threads")
     resources:
+        **train_gpus("train_cpt"),
         mem_mb=res("train_cpt", "mem_mb"),
         runtime=res("train_cpt", "runtime"),
-        gpu=res("train_cpt", "gpu"),
-        nodes=res("train_cpt", "nodes"),
     params:
         nproc=config["target"]["train"]["nproc_per_node"],
         train=train_config_json("target"),

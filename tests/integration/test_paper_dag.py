@@ -46,6 +46,8 @@ def test_paper_config_plans_every_job(repo_root: Path, tmp_path: Path, name: str
     assert counts["download_model"] == 2 and counts["eval_bench"] == 24
     assert counts["train_synthesizer"] == counts["train_cpt"] == 1
     assert "init_model" not in counts and "train_tokenizer" not in counts
-    assert "gpu=8" in out  # train_cpt asks the cluster for its GPUs
+    nodes = config["resources"]["train_cpt"].get("nodes", 1)
+    # train_cpt asks the cluster for its GPUs: per node when it spans nodes (--gres=gpu:8)
+    assert ("gres=gpu:8" if nodes > 1 else "gpu=8") in out and f"nodes={nodes}" in out
     assert "python -m jiuzhang.train.launch --nproc 8 --" in out
     assert f'"zero_stage": {config["target"]["train"]["zero_stage"]}' in out

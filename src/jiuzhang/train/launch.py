@@ -1,10 +1,13 @@
 """`python -m jiuzhang.train.launch --nproc N -- <jiuzhang.train args>`: start the ranks.
 
 Outside SLURM (a workstation, CI's local runs) this is `torchrun --standalone`. Inside a SLURM
-job it runs one `torchrun` per node with `srun` (one task per node), all meeting at a c10d
-rendezvous on the job's first node, on a port derived from the job id (the original computed a
-random port and never passed it, SPEC §6.4). The train rules call this, so a multi-node
-`train_cpt` is the same rule on 8 x 8 GPUs as on one CPU.
+job it runs one `torchrun` per node of the job with `srun` (one task per node), all meeting at a
+c10d rendezvous on the job's first node, on a port derived from the job id (the original computed
+a random port and never passed it, SPEC §6.4). The SLURM executor plugin already runs the job's
+command inside a one-task step, so this step is started with `--overlap`, and the allocation
+(nodes, CPUs per task) is read from `scontrol show job`, since the plugin clears the step's
+SLURM_* variables. The train rules call this, so a multi-node `train_cpt` is the same rule on
+8 x 8 GPUs as on one CPU.
 """
 
 from __future__ import annotations
@@ -19,22 +22,34 @@ from collections.abc import Mapping, Sequence
 PORT_BASE, PORT_SPAN = 29500, 10000
 
 
-def head_address(nodelist: str) -> str:
-    """The address of the first node of a SLURM node list: its NodeAddr (the name when unset)."""
+def _scontrol(*args: str) -> dict[str, str]:
+    """`scontrol show ... -o` as key=value fields."""
+    out = subprocess.run(
+        ["scontrol", "show", *args, "-o"], capture_output=True, text=True, check=True
+    ).stdout
+    return dict(field.split("=", 1) for field in out.split() if "=" in field)
+
+
+def allocation(job: str) -> dict[str, str]:
+    """Nodes, first node's address and CPUs per task of SLURM job `job`."""
+    info = _scontrol("job", job)
     hosts = subprocess.run(
-        ["scontrol", "show", "hostnames", nodelist], capture_output=True, text=True, check=True
+        ["scontrol", "show", "hostnames", info["NodeList"]],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     if not hosts:
-        raise RuntimeError(f"scontrol returned no host for node list {nodelist!r}")
-    node = subprocess.run(
-        ["scontrol", "show", "node", "-o", hosts[0]], capture_output=True, text=True, check=False
-    ).stdout
-    addr = next((f.split("=", 1)[1] for f in node.split() if f.startswith("NodeAddr=")), "")
-    return addr or hosts[0]
+        raise RuntimeError(f"job {job}: no nodes in NodeList={info.get('NodeList')!r}")
+    head = _scontrol("node", hosts[0]).get("NodeAddr") or hosts[0]
+    return {"nodes": info["NumNodes"], "head": head, "cpus": info.get("CPUs/Task", "")}
 
 
 def command(
-    nproc: int, train_args: Sequence[str], env: Mapping[str, str], host: str | None = None
+    nproc: int,
+    train_args: Sequence[str],
+    env: Mapping[str, str],
+    alloc: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The launch command for this environment (see module doc)."""
     module = [sys.executable, "-m", "torch.distributed.run"]
@@ -42,19 +57,21 @@ def command(
     job = env.get("SLURM_JOB_ID")
     if not job:
         return [*module, "--standalone", f"--nproc-per-node={nproc}", *target]
-    nodes = int(env.get("SLURM_JOB_NUM_NODES") or env.get("SLURM_NNODES") or 1)
-    head = host or head_address(env["SLURM_JOB_NODELIST"])
+    alloc = alloc or allocation(job)
+    nodes, cpus = alloc["nodes"], alloc["cpus"]
     port = PORT_BASE + int(job) % PORT_SPAN
     return [
         "srun",
+        "--overlap",
         f"--nodes={nodes}",
         "--ntasks-per-node=1",
+        *([f"--cpus-per-task={cpus}"] if cpus else []),  # else all ranks share one CPU
         "--kill-on-bad-exit=1",
         *module,
         f"--nnodes={nodes}",
         f"--nproc-per-node={nproc}",
         "--rdzv-backend=c10d",
-        f"--rdzv-endpoint={head}:{port}",
+        f"--rdzv-endpoint={alloc['head']}:{port}",
         f"--rdzv-id={job}",
         *target,
     ]

@@ -19,11 +19,12 @@ def test_outside_slurm_it_is_a_standalone_torchrun() -> None:
 
 
 def test_inside_a_slurm_job_srun_starts_one_torchrun_per_node() -> None:
-    env = {"SLURM_JOB_ID": "123456", "SLURM_JOB_NUM_NODES": "8", "SLURM_JOB_NODELIST": "gpu[01-08]"}
-    cmd = command(8, ARGS, env, host="gpu01")
-    assert cmd[:4] == ["srun", "--nodes=8", "--ntasks-per-node=1", "--kill-on-bad-exit=1"]
+    alloc = {"nodes": "8", "head": "10.0.0.1", "cpus": "64"}
+    cmd = command(8, ARGS, {"SLURM_JOB_ID": "123456"}, alloc)
+    assert cmd[:6] == ["srun", "--overlap", "--nodes=8", "--ntasks-per-node=1",
+                       "--cpus-per-task=64", "--kill-on-bad-exit=1"]  # fmt: skip
     assert "--nnodes=8" in cmd and "--nproc-per-node=8" in cmd and "--standalone" not in cmd
     port = PORT_BASE + 123456 % PORT_SPAN
-    assert f"--rdzv-endpoint=gpu01:{port}" in cmd and "--rdzv-id=123456" in cmd
+    assert f"--rdzv-endpoint=10.0.0.1:{port}" in cmd and "--rdzv-id=123456" in cmd
     assert "--rdzv-backend=c10d" in cmd
     assert cmd[-len(ARGS) - 2 :] == ["-m", "jiuzhang.train", *ARGS]
