@@ -76,7 +76,8 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
     counts = submitted(output)
     assert counts == {
         "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_corpus": 2,
-        "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1, "train_cpt": 1,
+        "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1,
+        "prepare_train_data": 1, "train_cpt": 1,
         "eval_bench": 12, "report_table": 1,
         "prepare_tool_prompts": 1, "synth_tool_shard": 1, "build_tool_corpus": 1,
     }  # fmt: skip
@@ -89,7 +90,10 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
         wants_gpu = rule in ("synth_cot_shard", "synth_tool_shard", "eval_bench")
         assert ("gres/gpu=1" in tres[job]) == wants_gpu, (rule, tres[job])
     assert (workdir / "results/report/table.csv").read_text().startswith("Model,GSM8k,MATH")
-    assert (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").stat().st_size > 0
+    # training ran as an srun step of its job: one torchrun for the job's node, 2 ranks
+    train_log = (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").read_text()
+    assert "launch: srun --overlap --nodes=1 --ntasks-per-node=1" in train_log
+    assert "--nproc-per-node=2 --rdzv-backend=c10d" in train_log and "2 ranks x" in train_log
 
 
 def test_unchanged_rerun_submits_nothing(cluster_run: tuple[Path, str, str]) -> None:
