@@ -280,6 +280,9 @@ def run_train(
                 "first_loss": losses[0] if losses else None,
                 "last_loss": losses[-1] if losses else None,
                 "zero3_sharded": cfg.zero_stage == 3,
+                "peak_gpu_mib": round(torch.cuda.max_memory_allocated() / 2**20)
+                if use_cuda
+                else None,
             },
         )
         shutil.rmtree(ckpt_dir, ignore_errors=True)
