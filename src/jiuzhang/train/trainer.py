@@ -183,6 +183,11 @@ def run_train(
     dataset = PackedDataset(packed)
     accumulation = cfg.accumulation_steps(world_size)
     stable_step = cfg.stable_end_step() if stable else None
+    if stable and stable_step is None:
+        raise ConfigError(
+            f"--stable given, but the schedule (warmup_ratio {cfg.warmup_ratio}, stable_ratio "
+            f"{cfg.stable_ratio}, {cfg.max_steps} steps) has no stable phase ending before a decay"
+        )
     args = TrainingArguments(
         output_dir=str(ckpt_dir),
         per_device_train_batch_size=cfg.micro_batch_size,
@@ -258,7 +263,7 @@ def run_train(
         if stable:
             kept = ckpt_dir / STABLE_NAME
             if not kept.is_dir():
-                raise ConfigError(
+                raise RuntimeError(
                     f"{ckpt_dir}: the end-of-stable checkpoint (step {stable_step}) is missing"
                 )
             if Path(stable).exists():
