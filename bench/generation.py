@@ -2,10 +2,13 @@
 real `transformers serve`, on one model, greedy, same prompts.
 
     .venv/bin/python bench/generation.py [--model DIR] [--prompts 32] [--max-new-tokens 32]
+        [--device auto] [--dtype auto] [--batch-sizes 1 8] [--no-serve]
 
 Without `--model` it builds the tiny random-init Llama of the tests (hidden 32, 2 layers). Prints
-the server's start-up time (process start to a listed model) and prompts/s per backend setting,
-and checks that greedy text is the same everywhere. Needs `transformers[serving]`.
+the server's start-up time (process start to a listed model), prompts/s and generated tokens/s
+per backend setting, and checks that greedy text is the same everywhere. The `openai` part needs
+`transformers[serving]`; `--no-serve` skips it (e.g. the GPU synthesis figure: `--device cuda
+--dtype bfloat16 --batch-sizes 1 32 128 --max-new-tokens 512 --prompts 512 --no-serve`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ def main() -> int:
     parser.add_argument("--model", help="local model folder (default: build the tiny one)")
     parser.add_argument("--prompts", type=int, default=32)
     parser.add_argument("--max-new-tokens", type=int, default=32)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--dtype", default="auto", help="auto: bfloat16 on CUDA, float32 on CPU")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--no-serve", action="store_true", help="skip the openai backend")
     args = parser.parse_args()
     prompts = [
         f"## Question\nMia has {i} pencils and {i + 2} pens.\n\n## Solution\n"
@@ -41,15 +48,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model or tiny_model(Path(tmp))
         model = str(Path(model).resolve())
-        rows: list[tuple[str, float, list[str]]] = []
-        for batch_size in (1, 8):
-            generator = make_generator("transformers", model, {"batch_size": batch_size})
+        rows: list[tuple[str, float, list[str], int]] = []
+        options = {"device": args.device, "dtype": args.dtype}
+        for batch_size in args.batch_sizes:
+            generator = make_generator("transformers", model, {**options, "batch_size": batch_size})
             generator.generate(prompts[:1], sampling)
             start = time.perf_counter()
-            texts = [g.text for g in generator.generate(prompts, sampling)]
+            out = generator.generate(prompts, sampling)
             rows.append(
-                (f"transformers batch_size={batch_size}", time.perf_counter() - start, texts)
+                (
+                    f"transformers batch_size={batch_size}",
+                    time.perf_counter() - start,
+                    [g.text for g in out],
+                    sum(g.n_tokens for g in out),
+                )
             )
+        if args.no_serve:
+            return _report(rows, prompts)
         with serve_model(model, Path(tmp) / "serve.log") as server:
             print(f"transformers serve start-up: {server.startup_s:.1f} s")
             for concurrency in (1, 4, 8):
@@ -57,14 +72,26 @@ def main() -> int:
                 generator = make_generator("openai", server.model, options)
                 generator.generate(prompts[:1], sampling)
                 start = time.perf_counter()
-                texts = [g.text for g in generator.generate(prompts, sampling)]
+                out = generator.generate(prompts, sampling)
                 rows.append(
-                    (f"openai concurrency={concurrency}", time.perf_counter() - start, texts)
+                    (
+                        f"openai concurrency={concurrency}",
+                        time.perf_counter() - start,
+                        [g.text for g in out],
+                        sum(g.n_tokens for g in out),
+                    )
                 )
-    for name, seconds, _ in rows:
-        print(f"{name:32s} {seconds:7.2f} s  {len(prompts) / seconds:7.1f} prompts/s")
+    return _report(rows, prompts)
+
+
+def _report(rows: list[tuple[str, float, list[str], int]], prompts: list[str]) -> int:
+    for name, seconds, _, tokens in rows:
+        print(
+            f"{name:32s} {seconds:7.2f} s  {len(prompts) / seconds:7.1f} prompts/s  "
+            f"{tokens / seconds:9.0f} generated tokens/s"
+        )
     reference = rows[0][2]
-    same = all(texts == reference for _, _, texts in rows)
+    same = all(texts == reference for _, _, texts, _ in rows)
     print(f"greedy text identical across settings: {same}")
     return 0 if same else 1
 
