@@ -238,6 +238,7 @@ def run_download_data(*, spec: dict[str, Any], out_dir: str, listing: str) -> No
     write_json(listing, document)
     write_manifest(
         listing,
+        outputs=[out_dir],
         params=dict(spec),
         counts={
             "commit": document["commit"],

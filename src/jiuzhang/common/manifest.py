@@ -1,13 +1,22 @@
 """Per-artifact manifests: what produced a file (inputs' checksums, config values, code version).
 
-Every rule writes one `<artifact>.manifest.json` beside its main output through `write_manifest`.
-Later work (provenance, issue 8) extends the same document; keep it timestamp-free so that reruns
-with the same inputs produce the same bytes.
+Every rule writes one `<artifact>.manifest.json` beside its main output through `write_manifest`:
+
+- `inputs`: role -> {path: sha256} of every file or folder the job read,
+- `outputs`: {path: sha256} of the job's other outputs (stats, predictions, sidecars),
+- `params`: the config subset that shaped the output (resolved values, defaults included),
+- `seed`, `counts`, `code_version` (package version + git commit), `code_sha256` (digest of the
+  package's own source files, meaningful without git too) and `libraries`.
+
+`jiuzhang provenance <file>` (`jiuzhang.common.provenance`) follows `inputs` from manifest to
+manifest back to the raw files. The document is timestamp- and absolute-path-free, so reruns with
+the same inputs write the same bytes.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import platform
 import subprocess
@@ -54,6 +63,18 @@ def code_version() -> str:
     return f"{__version__}+g{sha}{'.dirty' if dirty else ''}"
 
 
+@functools.lru_cache(maxsize=1)
+def code_sha256() -> str:
+    """Digest of the installed package's Python sources (relative names and contents)."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape outputs (absent ones are left out)."""
     versions = {"python": platform.python_version()}
@@ -69,6 +90,7 @@ def write_manifest(
     artifact: str | os.PathLike[str],
     *,
     inputs: Mapping[str, str | os.PathLike[str] | Sequence[str | os.PathLike[str]]] = {},
+    outputs: Sequence[str | os.PathLike[str]] = (),
     params: Mapping[str, Any] | None = None,
     seed: int | None = None,
     counts: Mapping[str, Any] | None = None,
@@ -83,10 +105,12 @@ def write_manifest(
         "artifact": artifact_path.name,
         "sha256": path_sha256(artifact_path) if artifact_path.exists() else None,
         "inputs": input_digests,
+        "outputs": {str(p): path_sha256(p) for p in outputs},
         "params": dict(params or {}),
         "seed": seed,
         "counts": dict(counts or {}),
         "code_version": code_version(),
+        "code_sha256": code_sha256(),
         "libraries": library_versions(),
     }
     target = manifest_path(artifact_path)

@@ -159,6 +159,7 @@ def write_corpus(
     write_manifest(
         output,
         inputs=inputs,
+        outputs=[stats],
         params=params,
         counts={k: summary[k] for k in ("in", "kept", "dropped")},
     )

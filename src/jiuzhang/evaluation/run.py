@@ -167,6 +167,7 @@ def run_eval(
         metrics_out,
         inputs={"model": model, "benchmark": str(bench_file), "template": template}
         | ({"demos": demos} if demo_pairs and demos else {}),
+        outputs=[preds_out],
         params={
             "prompt_type": prompt_type_name,
             "shots": len(demo_pairs),

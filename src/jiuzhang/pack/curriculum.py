@@ -157,6 +157,7 @@ def run_prepare_train_data(
     write_manifest(
         output,
         inputs={f"{p.name}/{c.name}": list(c.paths) for p in specs for c in p.corpora},
+        outputs=[sidecar],
         params={"phases": [dict(p) for p in phases]},
         seed=seed,
         counts={"rows": start, **{p["name"]: p["documents"][1] - p["documents"][0] for p in table}},

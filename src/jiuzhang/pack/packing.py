@@ -310,6 +310,7 @@ def run_pack(
     write_manifest(
         output,
         inputs={"corpus": corpus, "tokenizer": tokenizer, **({"phases": phases} if phases else {})},
+        outputs=[stats],
         params=dataclasses.asdict(cfg),
         seed=cfg.seed,
         counts={k: v for k, v in summary.items() if k != "phases"},

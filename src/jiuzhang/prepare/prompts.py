@@ -154,16 +154,17 @@ def run_prepare(
         "files": read.files,
         "shards": [sum(lv.values()) for lv in shard_levels],
     }
+    if stats is not None:
+        write_json(Path(stats), {"source": cfg.source, "builder": cfg.builder, **counts})
     for path, levels in zip(outputs, shard_levels, strict=True):
         write_manifest(
             path,
             inputs={"sources": [str(f) for f in files], "templates": list(templates)},
+            outputs=[stats] if stats is not None else [],
             params=dataclasses.asdict(cfg),
             seed=cfg.seed,
             counts={"rows": sum(levels.values()), "by_level": levels, "source": counts},
         )
-    if stats is not None:
-        write_json(Path(stats), {"source": cfg.source, "builder": cfg.builder, **counts})
     log.info(
         "source %s (%s): %d records, %d documents -> %d prompts %s",
         cfg.source,

@@ -179,14 +179,15 @@ def run_prepare_tool(
         "exemplars": len(shown),
         "shards": per_shard,
     }
+    write_json(stats, counts)
     for path, n in zip(outputs, per_shard, strict=True):
         write_manifest(
             path,
             inputs={"seeds": [str(f) for f in files], "exemplars": exemplars, "template": template},
+            outputs=[stats],
             params=dataclasses.asdict(cfg),
             seed=cfg.seed,
             counts={"rows": n, "total": counts},
         )
-    write_json(stats, counts)
     log.info("tool prompts: %s", counts)
     return counts

@@ -90,6 +90,7 @@ def run_report_table(
     write_manifest(
         md_out,
         inputs={"metrics": list(metrics)},
+        outputs=[csv_out, *([svg_out] if svg_out else [])],
         params={"models": list(models), "prompt_types": list(prompt_types)},
         counts={"rows": len(rows)},
     )

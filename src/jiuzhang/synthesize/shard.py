@@ -26,6 +26,7 @@ from jiuzhang.synthesize.resumable import (
     DEFAULT_MAX_FAILURE_RATE,
     WorkRow,
     expand_rows,
+    failures_path,
     run_resumable,
 )
 
@@ -117,6 +118,7 @@ def run_synth_shard(
     write_manifest(
         output,
         inputs={"prompts": prompts, "model": model},
+        outputs=[failures_path(output)],
         params={**settings, "max_failure_rate": max_failure_rate},
         seed=sampling_cfg.seed,
         counts=outcome.counts(),

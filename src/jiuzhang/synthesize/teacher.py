@@ -173,6 +173,7 @@ def run_teacher(
     write_manifest(
         output,
         inputs={"prompts": prompts},
+        outputs=[usage_path(output)],
         params={
             **settings,
             "model": model,

@@ -273,6 +273,7 @@ def run_train(
         write_manifest(
             out,
             inputs={"base_model": base_model, "packed": packed},
+            outputs=[stable] if stable else [],
             params=dataclasses.asdict(cfg),
             seed=cfg.seed,
             counts={
