@@ -120,6 +120,45 @@ class CleaningPass:
         }
 
 
+# The data funnel: a row reaches each stage in turn; `stats.json` counts them per source.
+FUNNEL_STAGES = ("in", "parsed", "checked", "decontaminated", "kept")
+# Where a drop reason stops a row that is past parsing (parse failures stop it at "in").
+_STOPPED_AT = {
+    "contaminated": "checked",
+    "duplicate": "decontaminated",
+    "near_duplicate": "decontaminated",
+}
+
+
+class Funnel:
+    """Rows per source that reached each of `FUNNEL_STAGES` (in -> parsed -> passed the quality
+    checks -> not contaminated -> kept after dedup)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[str]] = {}
+
+    def reached(self, source: str, stage: str) -> None:
+        """Count a row that got as far as `stage` (so also every stage before it)."""
+        counts = self._counts.setdefault(source, Counter())
+        for name in FUNNEL_STAGES[: FUNNEL_STAGES.index(stage) + 1]:
+            counts[name] += 1
+
+    def dropped_after_parsing(self, source: str, reason: str) -> None:
+        """Count a parsed row dropped for `reason` (a quality check, or a cleaning-pass one)."""
+        self.reached(source, _STOPPED_AT.get(reason, "parsed"))
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            source: {stage: counts[stage] for stage in FUNNEL_STAGES}
+            for source, counts in sorted(self._counts.items())
+        }
+
+
+def source_of(record: Mapping[str, Any], default: str = "unknown") -> str:
+    """The source name a generation row carries (`source`, set from its prompt)."""
+    return str(record.get("source") or default)
+
+
 def local_sources(benchmarks: Mapping[str, str] | None) -> list[str]:
     """The benchmark sources that are local files (hashed into manifests; hf:// ones are not)."""
     return [s for s in (benchmarks or {}).values() if not s.startswith("hf://")]
@@ -166,16 +205,17 @@ def write_corpus(
 
 
 def iter_generations(
-    generations: Sequence[str], drop_truncated: bool, dropped: Counter[str]
+    generations: Sequence[str], drop_truncated: bool, dropped: Counter[str], funnel: Funnel
 ) -> Iterator[dict[str, Any]]:
-    """Generation records of all shards, in order; truncated ones counted in `dropped` and
-    skipped when `drop_truncated`. DataError naming file:line for a bad record."""
+    """Generation records of all shards, in order; truncated ones counted in `dropped` (and
+    `funnel`) and skipped when `drop_truncated`. DataError naming file:line for a bad record."""
     for path in generations:
         for lineno, record in read_jsonl(path, required=("id", "generated_text")):
             if not isinstance(record["generated_text"], str):
                 raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
             if drop_truncated and record.get("finish_reason") == "length":
                 dropped["truncated"] += 1
+                funnel.reached(source_of(record), "in")
                 continue
             yield record
 
@@ -193,23 +233,29 @@ def run_build_corpus(
     generation shards into one corpus JSONL; rows that failed to generate (the shards'
     `.failures.jsonl` sidecars) are counted by reason."""
     dropped: Counter[str] = Counter()
+    funnel = Funnel()
     cleaning = CleaningPass(cfg.decontam, cfg.dedup, benchmarks)
     kept: list[dict[str, Any]] = []
     n_in = 0
-    for record in iter_generations(generations, cfg.drop_truncated, dropped):
+    for record in iter_generations(generations, cfg.drop_truncated, dropped, funnel):
         n_in += 1
+        source = source_of(record)
         parsed = parse_cot_generation(record["generated_text"])
         if parsed is None:
             dropped["no_solution_header"] += 1
+            funnel.reached(source, "in")
             continue
         problem, solution = parsed
         if len(problem) < cfg.min_problem_chars or len(solution) < cfg.min_solution_chars:
             dropped["too_short"] += 1
+            funnel.reached(source, "in")
             continue
         reason = failed_check(cfg, problem, solution) or cleaning.reject(f"{problem}\n{solution}")
         if reason:
             dropped[reason] += 1
+            funnel.dropped_after_parsing(source, reason)
             continue
+        funnel.reached(source, "kept")
         row = to_row(problem, solution)
         kept.append({**row, "id": record["id"], "source": record.get("source", "")})
     n_in += dropped["truncated"]
@@ -217,6 +263,7 @@ def run_build_corpus(
         "in": n_in,
         "kept": len(kept),
         "dropped": dict(sorted(dropped.items())),
+        "funnel": funnel.as_dict(),
         "generation_failed": count_failures(failures),
         **cleaning.stats(),
     }

@@ -23,9 +23,11 @@ from typing import Any
 from jiuzhang.common.config import FromMapping
 from jiuzhang.corpus.build import (
     CleaningPass,
+    Funnel,
     count_failures,
     iter_generations,
     local_sources,
+    source_of,
     write_corpus,
 )
 from jiuzhang.evaluation.extract import extract_answer, last_boxed
@@ -168,13 +170,15 @@ def run_build_tool_corpus(
     """Parse, execute and verify all tool generation shards, then decontaminate and dedup them
     like the CoT corpus; write the tool corpus JSONL and its stats."""
     dropped: Counter[str] = Counter()
+    funnel = Funnel()
     records, drafts = [], []
     n_in = 0
-    for record in iter_generations(generations, cfg.drop_truncated, dropped):
+    for record in iter_generations(generations, cfg.drop_truncated, dropped, funnel):
         n_in += 1
         draft = parse_tool_generation(record["generated_text"])
         if isinstance(draft, str):
             dropped[draft] += 1
+            funnel.reached(source_of(record, "tool"), "in")
             continue
         records.append(record)
         drafts.append(draft)
@@ -190,13 +194,16 @@ def run_build_tool_corpus(
         )
         if reason:
             dropped[reason] += 1
+            funnel.dropped_after_parsing(source_of(record, "tool"), reason)
             continue
         assert isinstance(verdict, dict)
+        funnel.reached(source_of(record, "tool"), "kept")
         kept.append({**verdict, "id": record["id"], "source": record.get("source", "tool")})
     summary: dict[str, Any] = {
         "in": n_in,
         "kept": len(kept),
         "dropped": dict(sorted(dropped.items())),
+        "funnel": funnel.as_dict(),
         "programs": sum(len(d.programs) for d in drafts),
         "claimed_outputs_wrong": notes["output_mismatch"],
         "generation_failed": count_failures(failures),

@@ -76,6 +76,10 @@ def test_build_corpus_counts_every_drop_reason(tmp_path: Path) -> None:
             "truncated": 1,
         },
     }
+    # in 6 -> parsed 4 (no header, truncated) -> checked 2 -> not contaminated 2 -> kept 1
+    assert summary["funnel"] == {
+        "s": {"in": 6, "parsed": 4, "checked": 2, "decontaminated": 2, "kept": 1}
+    }
     [row] = [json.loads(line) for line in out.read_text().splitlines()]
     assert (
         row["input"] == "## Question\nMia has 7 pens. She gets 2 more. How many?\n\n## Solution\n"
@@ -125,6 +129,9 @@ def test_contaminated_and_near_duplicate_rows_are_dropped_and_reported(tmp_path:
     )
     assert summary["kept"] == 1
     assert summary["dropped"] == {"contaminated": 1, "near_duplicate": 1}
+    assert summary["funnel"]["s"] == {
+        "in": 3, "parsed": 3, "checked": 3, "decontaminated": 2, "kept": 1
+    }  # fmt: skip
     matched = summary["decontamination"]["matched"]
     assert matched == {"rows": 1, "benchmarks": {"gsm8k": {"rows": 1, "items": ["41"]}}}
     assert summary["decontamination"]["n"] == 13
