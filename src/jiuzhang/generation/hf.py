@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from jiuzhang.common.errors import ConfigError
+from jiuzhang.common.progress import progress
 from jiuzhang.common.seeding import derive_seed
 from jiuzhang.generation.base import Generation, SamplingConfig, truncate_at_stop
 
@@ -53,12 +54,15 @@ class TransformersGenerator:
         lengths share a batch: less padding), returned in the prompts' order."""
         order = sorted(range(len(prompts)), key=lambda i: (-len(prompts[i]), i))
         results: list[Generation | None] = [None] * len(prompts)
+        bar = progress(desc="generate", total=len(prompts), unit="prompts")
         for start in range(0, len(order), self.batch_size):
             ids = order[start : start + self.batch_size]
             batch_seed = derive_seed(sampling.seed, seed_offset, start)
             batch = self._generate_batch([prompts[i] for i in ids], sampling, batch_seed)
             for i, generation in zip(ids, batch, strict=True):
                 results[i] = generation
+            bar.update(len(ids))
+        bar.close()
         return [g for g in results if g is not None]
 
     def _generate_batch(

@@ -36,6 +36,7 @@ from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_json, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
+from jiuzhang.common.progress import progress
 from jiuzhang.pack.binpack import pack_lengths
 from jiuzhang.pack.store import RowWriter
 
@@ -166,13 +167,16 @@ def tokenize_corpus(
         else:
             pool, tokenizer = None, _load_tokenizer(tokenizer_dir)
             results = (_encode(tokenizer, *job) for job in jobs)
+        bar = progress(desc=f"tokenize {Path(corpus).name}", unit="docs")
         try:
             for ids, mask, lens, trunc in results:
                 ids_out.write(ids)
                 mask_out.write(mask)
                 lengths.frombytes(lens)
                 truncated += trunc
+                bar.update(len(lens) // 4)  # int32 lengths, one per document
         finally:
+            bar.close()
             if pool is not None:
                 pool.terminate()
     n_docs = len(lengths)

@@ -46,6 +46,7 @@ from typing import Any
 
 from jiuzhang.common.errors import ConfigError, DataError
 from jiuzhang.common.io import dumps_jsonl_line
+from jiuzhang.common.progress import progress
 from jiuzhang.common.seeding import derive_seed
 from jiuzhang.generation import Generation, Generator, SamplingConfig
 
@@ -181,6 +182,7 @@ def run_resumable(
         if after_batch is not None:
             after_batch(generator)
     _check_budget(out, partial, kept, failed, len(rows), budget, max_failure_rate)
+    bar = progress(desc=out.name, total=len(rows), initial=len(kept))
     with open(partial, "ab") as handle:
         for start in range(len(kept), len(rows), rows_per_batch):
             batch = rows[start : start + rows_per_batch]
@@ -193,8 +195,10 @@ def run_resumable(
             os.fsync(handle.fileno())
             if after_batch is not None:
                 after_batch(generator)
-            log.info("%s: %d/%d rows (%d failed)", out.name, len(kept), len(rows), sum(failed))
+            bar.update(len(batch))
+            bar.set_postfix_str(f"{sum(failed)} failed", refresh=False)
             _check_budget(out, partial, kept, failed, len(rows), budget, max_failure_rate)
+    bar.close()
     return _finish(out, partial, kept, failed, resumed_rows=n_resumed, retried_rows=len(retry))
 
 
