@@ -18,13 +18,18 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+# Snakemake's marker in directory() outputs, written after the job (and its manifest) finished.
+_IGNORED = frozenset({".snakemake_timestamp"})
+
+
 def path_sha256(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file, or of a folder as its sorted (relative name, file digest) pairs."""
+    """sha256 of a file, or of a folder as its sorted (relative name, file digest) pairs
+    (Snakemake's `.snakemake_timestamp` marker left out)."""
     p = Path(path)
     if p.is_file():
         return file_sha256(p)
     digest = hashlib.sha256()
-    for child in sorted(q for q in p.rglob("*") if q.is_file()):
+    for child in sorted(q for q in p.rglob("*") if q.is_file() and q.name not in _IGNORED):
         digest.update(child.relative_to(p).as_posix().encode())
         digest.update(b"\0")
         digest.update(file_sha256(child).encode())

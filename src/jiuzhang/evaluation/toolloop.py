@@ -125,7 +125,9 @@ def run_tool_loop(
         for (i, code), result in zip(to_run, results, strict=True):
             traj = trajectories[i]
             traj.completion += _feedback(result, output_chars)
-            traj.tool_calls.append({"round": traj.rounds, "code": code, **result.to_dict()})
+            # wall_s stays out: predictions must not depend on the machine's load
+            recorded = {k: v for k, v in result.to_dict().items() if k != "wall_s"}
+            traj.tool_calls.append({"round": traj.rounds, "code": code, **recorded})
             if result.status == "ok":
                 successful[i].append(code)
             open_ids.append(i)

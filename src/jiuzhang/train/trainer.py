@@ -256,7 +256,9 @@ def run_train(
         tokenizer.save_pretrained(staging)
         # training_args.bin is a pickle; the settings are in the manifest instead.
         (staging / "training_args.bin").unlink(missing_ok=True)
-        write_json(staging / "train_log.json", trainer.state.log_history)
+        history, timings = split_timings(trainer.state.log_history)
+        log.info("training speed: %s", timings)
+        write_json(staging / "train_log.json", history)
         if out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)
@@ -296,6 +298,20 @@ def run_train(
 
 
 STABLE_NAME = "stable"
+
+
+def split_timings(
+    history: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The log history without wall-clock fields (`train_runtime`, `*_per_second`), which differ
+    between identical runs and would make the model folder's checksum differ; and those fields."""
+    timings: dict[str, Any] = {}
+    kept = []
+    for entry in history:
+        timed = {k: v for k, v in entry.items() if k.endswith(("_runtime", "_per_second"))}
+        timings |= timed
+        kept.append({k: v for k, v in entry.items() if k not in timed})
+    return kept, timings
 
 
 def _step_of(state_file: Path) -> int:
