@@ -1,6 +1,8 @@
 # jiuzhang-pipeline: JiuZhang3.0 from raw math text to a benchmark table, as one Snakemake DAG.
 #   snakemake                                   # tiny CPU default (config/config.yaml)
 #   snakemake --profile profiles/slurm --configfile config/paper/mistral-7b.yaml
+import os
+
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -11,6 +13,9 @@ min_version("9.0")
 if not workflow.overwrite_configfiles:
 
     configfile: "config/config.yaml"
+
+
+report: "report/workflow.rst"
 
 
 include: "rules/common.smk"
@@ -35,12 +40,14 @@ localrules:
     all_packed,
     all_models,
     all_eval,
+    all_report,
 
 
 rule all:
     default_target: True
     input:
         get_final_outputs(),
+        rules.report_figures.output,
 
 
 rule all_prompts:
@@ -77,3 +84,15 @@ rule all_models:
 rule all_eval:
     input:
         get_eval_metrics(),
+
+
+rule all_report:
+    input:
+        TABLE_MD,
+        rules.report_figures.output,
+
+
+onsuccess:
+    if os.path.exists(TABLE_MD):
+        print(f"\ntable: {TABLE_MD} (also .csv, .svg); figures: {FIGURES}/")
+        print("HTML report: snakemake --report results/report/report.html")

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 WORKFLOW_PARTS = (
@@ -17,6 +18,7 @@ WORKFLOW_PARTS = (
     "resources",
     "envs",
     "profiles",
+    "report",
     ".test",
 )
 
@@ -37,15 +39,17 @@ def snakemake(
     workdir: Path,
     *args: str,
     check: bool = True,
-    configfile: str = ".test/config/config.yaml",
+    configfile: str | Sequence[str] = ".test/config/config.yaml",
     extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run snakemake from this interpreter's environment in `workdir` (.test config by default)."""
+    """Run snakemake from this interpreter's environment in `workdir` (.test config by default;
+    several config files are merged in order, later ones overriding keys of earlier ones)."""
     env = {**os.environ, **(extra_env or {})}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     # Cores come from the workflow profile (profiles/default), as when a user types `snakemake`.
     # (--configfile last: it takes several values and would swallow a target after it.)
-    cmd = [sys.executable, "-m", "snakemake", *args, "--configfile", configfile]
+    configfiles = [configfile] if isinstance(configfile, str) else list(configfile)
+    cmd = [sys.executable, "-m", "snakemake", *args, "--configfile", *configfiles]
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=1800)
     if check and proc.returncode != 0:
         raise AssertionError(

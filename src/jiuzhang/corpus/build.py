@@ -205,7 +205,11 @@ def write_corpus(
 
 
 def iter_generations(
-    generations: Sequence[str], drop_truncated: bool, dropped: Counter[str], funnel: Funnel
+    generations: Sequence[str],
+    drop_truncated: bool,
+    dropped: Counter[str],
+    funnel: Funnel,
+    default_source: str = "unknown",
 ) -> Iterator[dict[str, Any]]:
     """Generation records of all shards, in order; truncated ones counted in `dropped` (and
     `funnel`) and skipped when `drop_truncated`. DataError naming file:line for a bad record."""
@@ -215,7 +219,7 @@ def iter_generations(
                 raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
             if drop_truncated and record.get("finish_reason") == "length":
                 dropped["truncated"] += 1
-                funnel.reached(source_of(record), "in")
+                funnel.reached(source_of(record, default_source), "in")
                 continue
             yield record
 

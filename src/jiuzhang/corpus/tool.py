@@ -173,7 +173,7 @@ def run_build_tool_corpus(
     funnel = Funnel()
     records, drafts = [], []
     n_in = 0
-    for record in iter_generations(generations, cfg.drop_truncated, dropped, funnel):
+    for record in iter_generations(generations, cfg.drop_truncated, dropped, funnel, "tool"):
         n_in += 1
         draft = parse_tool_generation(record["generated_text"])
         if isinstance(draft, str):

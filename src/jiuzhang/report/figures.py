@@ -1,0 +1,179 @@
+"""The report's figures (rule `report_figures`, shown by `snakemake --report`).
+
+- one score chart per benchmark: accuracy of every (model, prompt type),
+- the data funnel per source: prompts -> generations -> parsed -> passed the checks -> not
+  contaminated -> kept (after dedup), from the prompt and corpus `stats.json` files,
+- packing: fill ratio and rows against the lower bound, per packed set and phase,
+- training loss curves of the synthesizer and the target model (their `train_log.json`).
+
+Per-rule runtimes are the report's own statistics page (Snakemake's job metadata). Every figure
+is an SVG that depends only on its inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import atomic_path, read_json
+from jiuzhang.common.manifest import write_manifest
+from jiuzhang.corpus.build import FUNNEL_STAGES
+from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
+from jiuzhang.report.plot import hbar_chart_svg, line_chart_svg
+from jiuzhang.report.table import collect
+
+log = logging.getLogger(__name__)
+
+_STAGE_LABELS = {
+    "in": "generated",
+    "parsed": "parsed",
+    "checked": "passed checks",
+    "decontaminated": "not contaminated",
+    "kept": "kept (deduped)",
+}
+
+
+def score_svg(
+    table: Mapping[tuple[str, str], Mapping[str, float]],
+    bench: str,
+    models: Sequence[str],
+    prompt_types: Sequence[str],
+    n_items: Mapping[tuple[str, str], int],
+) -> str:
+    """Accuracy on one benchmark: a group per model, a bar per prompt type."""
+    groups = []
+    for model in models:
+        bars = []
+        for ptype in prompt_types:
+            acc = table.get((model, ptype), {}).get(bench)
+            if acc is None:
+                continue
+            n = n_items.get((model, ptype))
+            bars.append((ptype, acc, f"{acc:.1f} %" + (f" of {n}" if n else "")))
+        groups.append((model, bars))
+    name = PAPER_COLUMNS.get(bench, bench)
+    return hbar_chart_svg(groups, f"{name} ({bench}): accuracy, greedy", max_value=100, unit=" %")
+
+
+def funnel_svg(
+    prompt_stats: Mapping[str, Mapping[str, Any]], corpus_stats: Mapping[str, Mapping[str, Any]]
+) -> str:
+    """Rows per source at each stage; each source's bars are scaled to its own prompt count."""
+    groups = []
+    for corpus, stats in corpus_stats.items():
+        funnel = stats.get("funnel")
+        if funnel is None:
+            raise DataError(f"{corpus} corpus stats have no 'funnel' (made by an older version)")
+        for source, stages in funnel.items():
+            prompts = prompt_stats.get(source, {}).get("rows")
+            top = max(prompts or 0, stages["in"], 1)
+            bars = [("prompts", 100 * prompts / top, f"{prompts:,}")] if prompts else []
+            for stage in FUNNEL_STAGES:
+                count = stages[stage]
+                share = 100 * count / stages["in"] if stages["in"] else 0.0
+                text = f"{count:,}" + ("" if stage == "in" else f"  ({share:.1f} %)")
+                bars.append((_STAGE_LABELS[stage], 100 * count / top, text))
+            groups.append((source if source == corpus else f"{source} ({corpus} corpus)", bars))
+    return hbar_chart_svg(
+        groups, "Data funnel per source (bar length: share of the source's largest stage)",
+        max_value=100, unit=" %",
+    )  # fmt: skip
+
+
+_PACKED_ROLES = {"kd": "the synthesizer's KD set", "train": "the target's training data"}
+
+
+def packing_svg(packed_stats: Mapping[str, Mapping[str, Any]]) -> str:
+    """Fill ratio per packed set (and per phase when there are several), with the rows used
+    against the lower bound."""
+    groups = []
+    for name, stats in packed_stats.items():
+        rows = f"{stats['rows']:,} row{'s' if stats['rows'] != 1 else ''} of {stats['seq_len']}"
+        bars = [
+            (
+                "fill",
+                100 * stats["fill_ratio"],
+                f"{100 * stats['fill_ratio']:.1f} %: {rows} (bound {stats['lower_bound_rows']:,})",
+            )
+        ]
+        phases = stats.get("phases", [])
+        for phase in phases if len(phases) > 1 else []:
+            n = phase["rows"][1] - phase["rows"][0]
+            text = f"{100 * phase['fill_ratio']:.1f} %: {n:,} rows"
+            bars.append((f"phase {phase['name']}", 100 * phase["fill_ratio"], text))
+        role = _PACKED_ROLES.get(name, name)
+        groups.append((f"{name} ({role}): {stats['documents']:,} documents", bars))
+    return hbar_chart_svg(
+        groups, "Packing: share of token slots holding a real token", max_value=100, unit=" %"
+    )
+
+
+def loss_svg(train_logs: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
+    """Training loss against step for each trained model."""
+    series = [
+        (name, [(float(e["step"]), float(e["loss"])) for e in entries if "loss" in e])
+        for name, entries in train_logs.items()
+    ]
+    return line_chart_svg(series, "Training loss", x_label="optimizer step", y_label="loss")
+
+
+def _write(path: str, text: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, "utf-8")
+
+
+def run_report_figures(
+    *,
+    metrics: Sequence[str],
+    models: Sequence[str],
+    prompt_types: Sequence[str],
+    benchmarks: Sequence[str],
+    prompt_stats: Mapping[str, str],
+    corpus_stats: Mapping[str, str],
+    packed_stats: Mapping[str, str],
+    trained: Mapping[str, str],
+    scores_out: Sequence[str],
+    funnel_out: str,
+    packing_out: str,
+    loss_out: str,
+) -> None:
+    """Write every figure; `scores_out` is in the order of `benchmarks`."""
+    table = collect(metrics)
+    n_items = {}
+    for path in metrics:
+        doc = read_json(path)
+        n_items[(doc["model"], doc["prompt_type"])] = doc["n"]
+    for bench, out in zip(benchmarks, scores_out, strict=True):
+        _write(out, score_svg(table, bench, models, prompt_types, n_items))
+    _write(
+        funnel_out,
+        funnel_svg(
+            {s: read_json(p) for s, p in prompt_stats.items()},
+            {c: read_json(p) for c, p in corpus_stats.items()},
+        ),
+    )
+    _write(packing_out, packing_svg({n: read_json(p) for n, p in packed_stats.items()}))
+    logs = {}
+    for name, model_dir in trained.items():
+        log_file = Path(model_dir) / "train_log.json"
+        if not log_file.is_file():
+            raise DataError(f"{model_dir}: no train_log.json (not a model this pipeline trained)")
+        logs[name] = read_json(log_file)
+    _write(loss_out, loss_svg(logs))
+    write_manifest(
+        funnel_out,
+        inputs={
+            "metrics": list(metrics),
+            "prompt_stats": list(prompt_stats.values()),
+            "corpus_stats": list(corpus_stats.values()),
+            "packed_stats": list(packed_stats.values()),
+            "train_logs": [str(Path(d) / "train_log.json") for d in trained.values()],
+        },
+        outputs=[*scores_out, packing_out, loss_out],
+        params={"models": list(models), "prompt_types": list(prompt_types)},
+    )
+    log.info("figures: %d score charts, funnel, packing, loss", len(scores_out))
