@@ -233,3 +233,29 @@ def stable_arg(output):
 
 
 ZERO3_DIRS = [train_dir(s) for s in ("synthesizer", "target") if zero3(s)]
+
+
+# Inputs of the report's figures, by name (sources, corpora, packed sets, trained models).
+FIGURES = "results/report/figures"
+REPORT_STATS = {
+    "prompts": {
+        **{s: f"results/prompts/{s}/stats.json" for s in SOURCES},
+        **({"tool": "results/prompts/tool/stats.json"} if TOOL else {}),
+    },
+    "corpora": {
+        "cot": "results/corpus/cot/stats.json",
+        **({"tool": "results/corpus/tool/stats.json"} if TOOL else {}),
+    },
+    "packed": {c: f"results/packed/{c}/packed.stats.json" for c in ("kd", "train")},
+    "trained": {"synthesizer": SYNTHESIZER_DIR, TARGET_NAME: TARGET_DIR},
+}
+
+
+def report_item(path, caption, category, **labels):
+    """An output shown in `snakemake --report`, with its caption from report/."""
+    return report(
+        path,
+        caption=f"../report/{caption}.rst",
+        category=category,
+        labels=labels or None,
+    )
