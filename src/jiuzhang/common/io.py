@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
@@ -75,9 +76,10 @@ def read_jsonl(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield `(line_number, record)` from JSONL(.gz); bad lines raise DataError naming them."""
     needed = tuple(required)
+    lineno = 0
     try:
         with open_text(path) as handle:
-            for lineno, line in enumerate(handle, start=1):
+            for lineno, line in enumerate(handle, start=1):  # noqa: B007 - used in except
                 if not line.strip():
                     continue
                 try:
@@ -92,10 +94,22 @@ def read_jsonl(
                     if key not in record:
                         raise DataError(f"{path}:{lineno}: missing field {key!r}")
                 yield lineno, record
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise DataError(f"{path}: file not found") from None
-        raise DataError(f"{path}: unreadable ({exc})") from None
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 ({exc.reason})") from None  # decoded ahead: no line
+    except (OSError, EOFError, zlib.error) as exc:
+        raise read_error(f"{path}:{lineno + 1}", exc) from None
+
+
+def read_error(where: str, exc: BaseException) -> DataError:
+    """The DataError for a failed read at `where` (`path:LINE`, the line being read): a
+    compressed stream that ends early is a truncated file, bad gzip bytes a corrupt one."""
+    if isinstance(exc, EOFError):
+        return DataError(f"{where}: truncated file ({exc})")
+    if isinstance(exc, (gzip.BadGzipFile, zlib.error)):
+        return DataError(f"{where}: corrupt gzip data ({exc})")
+    return DataError(f"{where}: unreadable ({exc})")
 
 
 def load_jsonl(

@@ -19,12 +19,14 @@ import io
 import json
 import logging
 import os
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO
 
 from jiuzhang.common.errors import DataError
+from jiuzhang.common.io import read_error
 
 log = logging.getLogger(__name__)
 
@@ -216,8 +218,8 @@ def _jsonl_rows(path: Path, spec: FieldSpec) -> Iterator[tuple[str, Mapping[str,
                 yield f"{path}:{lineno}", record
     except DataError:
         raise
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{path}:{lineno + 1}: unreadable ({exc})") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise read_error(f"{path}:{lineno + 1}", exc) from None
     except Exception as exc:  # zstandard.ZstdError and other decoder failures
         if type(exc).__module__.startswith("zstandard"):
             raise DataError(f"{path}:{lineno + 1}: unreadable ({exc})") from None

@@ -56,7 +56,10 @@ def test_truncated_gzip_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl.gz"
     write_jsonl(path, [{"text": "x" * 1000}] * 50)
     path.write_bytes(path.read_bytes()[:-30])
-    with pytest.raises(DataError, match=r"t.jsonl.gz: unreadable"):
+    with pytest.raises(DataError, match=r"t.jsonl.gz:\d+: truncated file"):
+        list(read_jsonl(path))
+    path.write_bytes(b"\x1f\x8b\x08\x00 not deflate data at all")
+    with pytest.raises(DataError, match=r"t.jsonl.gz:1: corrupt gzip data"):
         list(read_jsonl(path))
 
 

@@ -152,7 +152,12 @@ def test_bad_bytes_are_located(tmp_path: Path) -> None:
         list(iter_records([path], TEXT))
     gz = tmp_path / "cut.jsonl.gz"
     gz.write_bytes(gzip.compress(b'{"text": "ok"}\n' * 1000)[:-30])
-    with pytest.raises(DataError, match=r"cut.jsonl.gz:\d+: unreadable"):
+    with pytest.raises(DataError, match=r"cut.jsonl.gz:\d+: truncated file"):
+        list(iter_records([gz], TEXT))
+    data = bytearray(gzip.compress(b'{"text": "ok"}\n' * 1000))
+    data[len(data) // 2 : len(data) // 2 + 8] = b"\xff" * 8
+    gz.write_bytes(bytes(data))
+    with pytest.raises(DataError, match=r"cut.jsonl.gz:\d+: corrupt gzip data"):
         list(iter_records([gz], TEXT))
 
 
