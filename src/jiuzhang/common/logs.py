@@ -9,12 +9,18 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from jiuzhang.common.errors import ConfigError, DataError
+
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 @contextlib.contextmanager
 def log_to(path: str | os.PathLike[str] | None, level: int = logging.INFO) -> Iterator[None]:
-    """Send log records to `path` during the block; exceptions are logged, then raised."""
+    """Send log records to `path` during the block; exceptions are logged, then raised.
+
+    A DataError or ConfigError is logged as its one-line message and ends the process with exit
+    status 1 (SystemExit, no traceback): this is for rule scripts and CLIs, not library code.
+    """
     root = logging.getLogger()
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if path:
@@ -28,6 +34,11 @@ def log_to(path: str | os.PathLike[str] | None, level: int = logging.INFO) -> It
     root.setLevel(level)
     try:
         yield
+    except (DataError, ConfigError) as exc:
+        # Bad input or config: the message names the file (and line) or key, so the log gets that
+        # one line, and the script exits 1 without a traceback. Anything else keeps its traceback.
+        logging.getLogger("jiuzhang").error("%s", " ".join(str(exc).splitlines()))
+        raise SystemExit(1) from None
     except BaseException:
         logging.getLogger("jiuzhang").exception("job failed")
         raise
