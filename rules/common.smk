@@ -1,16 +1,27 @@
 # Config validation, derived tables, wildcard constraints and input functions.
 import json
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-validate(config, schema="../config/schemas/config.schema.yaml")
+from jiuzhang.common.errors import ConfigError
+from jiuzhang.workflow import check_config, check_model_paths, config_error
+
+# A bad config fails here as one line naming the config file and key (no schema dump).
+try:
+    validate(config, schema="../config/schemas/config.schema.yaml")
+    check_config(config)
+    check_model_paths(config)
+except (WorkflowError, ConfigError) as exc:
+    error = config_error(exc, workflow.configfiles)
+    if error is None:
+        raise
+    raise error from None
 
 from jiuzhang.evaluation.prompting import DEMO_FAMILY
 from jiuzhang.prepare.templates import LEVELS
 from jiuzhang.train.trainer import TrainConfig
-from jiuzhang.workflow import check_config, data_inputs, download_folder, download_listing
-
-check_config(config)
+from jiuzhang.workflow import data_inputs, download_folder, download_listing
 
 DOWNLOADS = config["downloads"]
 SOURCES = sorted(config["sources"])

@@ -7,7 +7,8 @@ with a message naming the key, not after hours of GPU work.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jiuzhang.common.errors import ConfigError
@@ -104,3 +105,85 @@ def check_config(config: Mapping[str, Any]) -> None:
                 f"config sources.{name}.max_rows: {source['max_rows']} prompts cannot fill "
                 f"prepare.n_shards = {n_shards} shards"
             )
+
+
+RESULTS_ROOT = "results"  # the workflow's own outputs: a model there may not be built yet
+WEIGHT_SUFFIXES = (".safetensors", ".bin")
+
+
+def check_model_paths(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError naming `models.<name>.path` when that folder is missing or is not a
+    Hugging Face model (no config.json, no weights). Paths under results/ are skipped: a rule of
+    this workflow may still write them. (Separate from `check_config`: this one reads the disk.)"""
+    for name, spec in config["models"].items():
+        path = spec.get("path")
+        if path is None or os.path.normpath(path).split(os.sep)[0] == RESULTS_ROOT:
+            continue
+        key = f"config models.{name}.path: {path!r}"
+        if not os.path.isdir(path):
+            problem = "is not a folder" if os.path.exists(path) else "does not exist"
+            raise ConfigError(f"{key} {problem}")
+        files = os.listdir(path)
+        if "config.json" not in files:
+            raise ConfigError(f"{key} has no config.json (not a Hugging Face model folder)")
+        if not any(f.endswith(WEIGHT_SUFFIXES) for f in files):
+            raise ConfigError(f"{key} holds no weights (*.safetensors or *.bin files)")
+
+
+_KEYED = re.compile(r"config ([^\s:]+): (.*)", re.DOTALL)
+
+
+def config_error(
+    exc: BaseException, configfiles: Sequence[str | os.PathLike[str]]
+) -> ConfigError | None:
+    """One line for a failed config check, naming the config file and the key:
+    `config <file>: <key>: <problem>`.
+
+    `exc` is Snakemake's WorkflowError around a jsonschema ValidationError (schema validation)
+    or a ConfigError of `check_config` (`config <key>: <problem>`); None for anything else. The
+    file is the last of `configfiles` that sets the key (the one in effect), else all of them."""
+    from jsonschema import ValidationError
+
+    if isinstance(exc, ConfigError) and (match := _KEYED.fullmatch(str(exc))):
+        key, problem = match[1], match[2]
+    else:
+        error = exc.__cause__ or exc.__context__  # WorkflowError keeps only the text in args
+        if not isinstance(error, ValidationError):
+            return None
+        key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        if error.validator == "enum" and "propertyNames" in error.absolute_schema_path:
+            known = ", ".join(map(str, error.validator_value))
+            problem = f"unknown key {error.instance!r} (known: {known})"
+        else:
+            problem = error.message
+    problem = " ".join(problem.splitlines())
+    return ConfigError(f"config {_config_origin(key, configfiles)}: {key}: {problem}")
+
+
+def _config_origin(key: str, configfiles: Sequence[str | os.PathLike[str]]) -> str:
+    """The config file (relative to the working directory when inside it) whose value of the
+    dotted `key` is in effect: the last one that sets it; all of them when none does."""
+    import yaml
+
+    names = [_shown(path) for path in configfiles]
+    for name, path in reversed(list(zip(names, configfiles, strict=True))):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                node: Any = yaml.safe_load(handle)
+        except (OSError, yaml.YAMLError):
+            continue
+        for part in key.split("."):
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, Mapping) and part in node:
+                node = node[part]
+            else:
+                break
+        else:
+            return name
+    return " + ".join(names) if names else "(no config file)"
+
+
+def _shown(path: str | os.PathLike[str]) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
