@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make demo   set up .venv (pinned CPU torch) and run the whole tiny pipeline, print the table
+#   make demo   set up .venv (pinned CPU torch), run the whole tiny pipeline, print the table and
+#               write the HTML report (results/report/report.html)
 #   make test   set up .venv and run the test suite (what .ci/run calls)
 SHELL := /bin/bash
 # Rules launch `torchrun` and `python` from PATH: the venv comes first.
@@ -25,8 +26,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	@start=$$(date +%s); \
 	$(BIN)/snakemake --profile profiles/default && \
+	$(BIN)/snakemake --quiet all --report results/report/report.html && \
 	echo && cat results/report/table.md && \
-	echo "demo finished in $$(( $$(date +%s) - start )) s; table: results/report/table.md"
+	echo "demo finished in $$(( $$(date +%s) - start )) s; table: results/report/table.md;" \
+		"report: results/report/report.html"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench

@@ -4,8 +4,8 @@ rule report_table:
         metrics=get_eval_metrics(),
     output:
         md=TABLE_MD,
-        csv=report_item(TABLE_CSV, "table", "1. Summary table", figure="table"),
-        svg=report_item(TABLE_SVG, "table_chart", "1. Summary table", figure="chart"),
+        csv=report_item(TABLE_CSV, "table", "1. Summary table", figure="the table"),
+        svg=report_item(TABLE_SVG, "table_chart", "1. Summary table", figure="as a bar chart"),
     log:
         "logs/report/report_table/table.log",
     benchmark:
@@ -39,9 +39,11 @@ rule report_figures:
             )
             for bench in BENCHES
         ],
-        funnel=report_item(f"{FIGURES}/funnel.svg", "funnel", "3. Data", figure="funnel"),
-        packing=report_item(f"{FIGURES}/packing.svg", "packing", "3. Data", figure="packing"),
-        loss=report_item(f"{FIGURES}/loss.svg", "loss", "4. Training", figure="loss"),
+        funnel=report_item(
+            f"{FIGURES}/funnel.svg", "funnel", "3. Data", figure="data funnel per source"
+        ),
+        packing=report_item(f"{FIGURES}/packing.svg", "packing", "3. Data", figure="packing fill"),
+        loss=report_item(f"{FIGURES}/loss.svg", "loss", "4. Training", figure="loss curves"),
     log:
         "logs/report/report_figures/figures.log",
     benchmark:

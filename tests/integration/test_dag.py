@@ -99,10 +99,67 @@ def test_second_run_has_nothing_to_do(test_dag: Path) -> None:
     assert planned_rules(test_dag) == {}
 
 
+def test_provenance_of_the_table_reaches_the_raw_shards(test_dag: Path) -> None:
+    import subprocess
+    import sys
+
+    cli = Path(sys.executable).parent / "jiuzhang"
+    proc = subprocess.run(
+        [str(cli), "provenance", "results/report/table.md"],
+        cwd=test_dag, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr  # every checksum still holds
+    out = proc.stdout
+    raw = out[out.index("raw inputs") :]
+    for shard in (
+        "resources/tiny/mathpile/train/textbooks/textbooks_markdown.jsonl.gz",
+        "resources/tiny/mathpile/train/wikipedia/wikipedia_en_mathematics.jsonl.gz",
+        "resources/tiny/kd/train.jsonl",
+        "prompts/cot/college.md",
+        "resources/tiny/benchmarks/gsm8k/test.jsonl",
+    ):
+        assert shard in raw
+    assert "results/" not in raw  # every produced file was traced to its producer
+    for artifact in (
+        "results/eval/tiny-jiuzhang/jiuzhang/gsm8k/metrics.json",
+        "results/train/tiny-jiuzhang/model",
+        "results/packed/train/packed.safetensors",
+        "results/train_data/train.jsonl",
+        "results/corpus/cot/corpus.jsonl",
+        "results/synth/cot/wiki/shard-00000.jsonl",
+        "results/synthesizer/model",
+        "results/prompts/wiki/shard-00000.jsonl",
+    ):
+        assert artifact in out
+
+
+def test_html_report_has_every_section(test_dag: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    snakemake(test_dag, "--report", str(report))
+    html = report.read_text()
+    for text in (
+        "1. Summary table",
+        "2. Scores per benchmark",
+        "3. Data",
+        "4. Training",
+        "data funnel per source",
+        "packing fill",
+        "loss curves",
+        "score-math-oai.svg",
+        "jiuzhang provenance",  # the workflow description
+    ):
+        assert text in html, text
+    figures = test_dag / "results/report/figures"
+    assert "kept (deduped)" in (figures / "funnel.svg").read_text()
+    assert "<polyline" in (figures / "loss.svg").read_text()
+
+
 def test_editing_eval_prompt_reruns_only_eval_and_table(dag_copy: Path) -> None:
     template = dag_copy / "prompts/eval/jiuzhang.md"
     template.write_text(template.read_text().replace("## Solution", "## Solution:"))
-    assert planned_rules(dag_copy) == {"eval_bench": 12, "report_table": 1, "all": 1}
+    assert planned_rules(dag_copy) == {
+        "eval_bench": 12, "report_table": 1, "report_figures": 1, "all": 1
+    }  # fmt: skip
 
 
 def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Path) -> None:
@@ -118,6 +175,7 @@ def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Pat
         "train_cpt",
         "eval_bench",
         "report_table",
+        "report_figures",
     ):
         assert rule in planned, (rule, planned)
     for rule in ("train_tokenizer", "init_model", "train_synthesizer"):

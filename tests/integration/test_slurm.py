@@ -78,7 +78,7 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
         "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_corpus": 2,
         "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1,
         "prepare_train_data": 1, "train_cpt": 1,
-        "eval_bench": 12, "report_table": 1,
+        "eval_bench": 12, "report_table": 1, "report_figures": 1,
         "prepare_tool_prompts": 1, "synth_tool_shard": 1, "build_tool_corpus": 1,
     }  # fmt: skip
     jobs = SUBMITTED.findall(output)
@@ -118,7 +118,7 @@ def test_training_change_resubmits_training_and_descendants(
     config.write_text(text.replace("    learning_rate: 3.0e-3\n", "    learning_rate: 2.0e-3\n"))
     proc = snakemake(workdir, *CLUSTER)
     assert submitted(proc.stdout + proc.stderr) == {
-        "train_cpt": 1, "eval_bench": 6, "report_table": 1
+        "train_cpt": 1, "eval_bench": 6, "report_table": 1, "report_figures": 1
     }  # fmt: skip
 
 
@@ -131,7 +131,7 @@ def test_eval_prompt_change_plans_only_eval_and_table(
     proc = snakemake(workdir, *CLUSTER, "--dry-run", "--quiet", "rules")
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
     counts.pop("total", None)
-    assert counts == {"eval_bench": "12", "report_table": "1", "all": "1"}
+    assert counts == {"eval_bench": "12", "report_table": "1", "report_figures": "1", "all": "1"}
 
 
 def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
@@ -158,7 +158,7 @@ def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
     shard.write_text(good)  # the fix
     proc = snakemake(workdir, *CLUSTER)
     counts = submitted(proc.stdout + proc.stderr)
-    assert counts["synth_cot_shard"] == 1 and counts["report_table"] == 1
+    assert counts["synth_cot_shard"] == counts["report_table"] == counts["report_figures"] == 1
     assert (workdir / "results/report/table.md").stat().st_mtime > shard.stat().st_mtime
 
 

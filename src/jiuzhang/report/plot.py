@@ -18,7 +18,7 @@ PALETTE = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#D
 _W_GROUP = 110
 _H_PLOT = 260
 _LEFT = 50
-_TOP = 30
+_TOP = 52  # room above a 100 % bar for its (turned) value
 _BOTTOM = 40
 _LEGEND_W = 230
 
@@ -28,6 +28,18 @@ def _value(cell: str) -> float | None:
         return float(cell)
     except ValueError:
         return None
+
+
+def _bar_value(x: float, y: float, value: float, *, upright: bool) -> str:
+    """The value above a bar; turned 90 degrees when the bars are too narrow for the text."""
+    if upright:
+        return (
+            f'<text x="{x:.1f}" y="{y:.1f}" font-size="9" text-anchor="middle">{value:.1f}</text>'
+        )
+    return (
+        f'<text x="{x + 3:.1f}" y="{y:.1f}" font-size="9" transform="rotate(-90 {x + 3:.1f} '
+        f'{y:.1f})">{value:.1f}</text>'
+    )
 
 
 def bar_chart_svg(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
@@ -67,8 +79,7 @@ def bar_chart_svg(header: Sequence[str], rows: Sequence[Sequence[str]], title: s
                 f'<rect x="{x:.1f}" y="{y0 - h:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
                 f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(row[0])}: {value:.1f}'
                 f"</title></rect>"
-                f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y0 - h - 3:.1f}" font-size="9" '
-                f'text-anchor="middle">{value:.1f}</text>'
+                + _bar_value(x + (bar_w - 2) / 2, y0 - h - 3, value, upright=bar_w >= 24)
             )
     lx = _LEFT + _W_GROUP * len(columns) + 15
     for s, row in enumerate(rows):
