@@ -27,6 +27,7 @@ from jiuzhang.common.errors import ConfigError
 from jiuzhang.common.hashing import text_sha256
 from jiuzhang.common.io import write_json
 from jiuzhang.common.manifest import write_manifest
+from jiuzhang.common.progress import progress
 from jiuzhang.train.data import ATTENTION
 from jiuzhang.train.wsd import wsd_factor
 
@@ -209,10 +210,12 @@ def run_train(
         accelerator_config=accelerator_config or None,
         remove_unused_columns=False,
         report_to=[],
-        disable_tqdm=not is_main,
+        disable_tqdm=True,  # a redrawn bar in a log file: progress lines instead (below)
         dataloader_num_workers=0,
     )
-    callbacks = [_stable_callback(stable_step, ckpt_dir, is_main)] if stable_step else []
+    callbacks = [_progress_callback()] if is_main else []
+    if stable_step:
+        callbacks.append(_stable_callback(stable_step, ckpt_dir, is_main))
     trainer = _wsd_trainer_class()(
         wsd=cfg,
         model=model,
@@ -336,6 +339,27 @@ def _curriculum_schedule(phases: list[dict[str, Any]], cfg: TrainConfig) -> dict
             f"{cfg.max_steps * cfg.global_batch_size} < {rows} rows: the last phase is cut short"
         )
     return {"starts": starts, "lines": lines}
+
+
+def _progress_callback() -> Any:
+    """Optimizer steps as progress lines in the log (rate, ETA), from the resumed step on."""
+    from transformers import TrainerCallback
+
+    class StepProgress(TrainerCallback):
+        bar: Any = None
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            self.bar = progress(
+                desc="train", total=state.max_steps, initial=state.global_step, unit="steps"
+            )
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            self.bar.update(state.global_step - self.bar.n)
+
+        def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            self.bar.close()
+
+    return StepProgress()
 
 
 def _stable_callback(step: int, ckpt_dir: Path, is_main: bool) -> Any:
