@@ -28,12 +28,16 @@ def interval_s() -> float:
 
 
 class _LogStream(io.TextIOBase):
-    """A file tqdm can draw to: every non-empty status it writes becomes one log record."""
+    """A file tqdm can draw to: every new non-empty status it writes becomes one log record."""
+
+    def __init__(self) -> None:
+        self._last = ""
 
     def write(self, text: str) -> int:
         status = text.strip("\r\n ")
-        if status:
+        if status and status != self._last:  # close() redraws the final status
             _log.info("%s", status)
+            self._last = status
         return len(text)
 
 
@@ -54,6 +58,7 @@ def progress(
         initial=initial,
         file=_LogStream(),
         mininterval=interval_s(),
+        maxinterval=max(interval_s(), 10.0),  # tqdm's monitor would force a line every 10 s
         delay=interval_s(),
         ncols=90,
         ascii=True,
