@@ -41,7 +41,7 @@ def score_svg(
     bench: str,
     models: Sequence[str],
     prompt_types: Sequence[str],
-    n_items: Mapping[tuple[str, str], int],
+    n_items: Mapping[tuple[str, str, str], int],
 ) -> str:
     """Accuracy on one benchmark: a group per model, a bar per prompt type."""
     groups = []
@@ -51,7 +51,7 @@ def score_svg(
             acc = table.get((model, ptype), {}).get(bench)
             if acc is None:
                 continue
-            n = n_items.get((model, ptype))
+            n = n_items.get((model, ptype, bench))
             bars.append((ptype, acc, f"{acc:.1f} %" + (f" of {n}" if n else "")))
         groups.append((model, bars))
     name = PAPER_COLUMNS.get(bench, bench)
@@ -146,7 +146,7 @@ def run_report_figures(
     n_items = {}
     for path in metrics:
         doc = read_json(path)
-        n_items[(doc["model"], doc["prompt_type"])] = doc["n"]
+        n_items[(doc["model"], doc["prompt_type"], doc["benchmark"])] = doc["n"]
     for bench, out in zip(benchmarks, scores_out, strict=True):
         _write(out, score_svg(table, bench, models, prompt_types, n_items))
     _write(

@@ -53,7 +53,7 @@ def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path)
         for bench in ("gsm8k", "svamp"):
             path = tmp_path / f"{model}-{bench}.json"
             doc = {"model": model, "prompt_type": "cot", "benchmark": bench, "accuracy": acc}
-            path.write_text(json.dumps({**doc, "n": 20}))
+            path.write_text(json.dumps({**doc, "n": 20 if bench == "gsm8k" else 30}))
             metrics.append(str(path))
     (tmp_path / "prompts.json").write_text(json.dumps({"rows": 8}))
     funnel = {"s": {"in": 8, "parsed": 8, "checked": 4, "decontaminated": 4, "kept": 2}}
@@ -78,6 +78,6 @@ def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path)
         loss_out=str(out / "loss.svg"),
     )
     texts = _texts((out / "score-svamp.svg").read_text())
-    assert "SVAMP (svamp): accuracy, greedy" in texts and "55.5 % of 20" in texts
+    assert "SVAMP (svamp): accuracy, greedy" in texts and "55.5 % of 30" in texts
     manifest = json.loads((out / "funnel.svg.manifest.json").read_text())
     assert len(manifest["outputs"]) == 4 and len(manifest["inputs"]["metrics"]) == 4
