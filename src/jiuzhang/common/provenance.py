@@ -182,7 +182,12 @@ def render(root: Node, *, width: int = 110) -> str:
 
     def mark(node: Node) -> str:
         digest = (node.recorded or "")[:12]
-        flag = {OK: "", UNCHECKED: "", CHANGED: "  CHANGED SINCE", MISSING: "  MISSING"}
+        flag = {
+            OK: "",
+            UNCHECKED: "",
+            CHANGED: "  CHANGED (not the recorded sha256)",
+            MISSING: "  MISSING",
+        }
         kind = "raw" if node.raw else ("see above" if node.repeated else "")
         tags = " ".join(t for t in (digest, kind) if t)
         return f"{node.path}" + (f"  [{tags}]" if tags else "") + flag[node.status]
