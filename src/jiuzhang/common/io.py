@@ -139,12 +139,15 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[Mapping[str, Any
     return count
 
 
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write a UTF-8 text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, "utf-8")
+
+
 def write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Write a JSON document atomically, sorted keys and a trailing newline (byte-stable)."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(
-            json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
-        )
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jiuzhang.common.errors import DataError
-from jiuzhang.common.io import atomic_path, read_json
+from jiuzhang.common.io import read_json, write_text
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.corpus.build import FUNNEL_STAGES
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
@@ -120,12 +120,6 @@ def loss_svg(train_logs: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     return line_chart_svg(series, "Training loss", x_label="optimizer step", y_label="loss")
 
 
-def _write(path: str, text: str) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, "utf-8")
-
-
 def run_report_figures(
     *,
     metrics: Sequence[str],
@@ -148,22 +142,22 @@ def run_report_figures(
         doc = read_json(path)
         n_items[(doc["model"], doc["prompt_type"], doc["benchmark"])] = doc["n"]
     for bench, out in zip(benchmarks, scores_out, strict=True):
-        _write(out, score_svg(table, bench, models, prompt_types, n_items))
-    _write(
+        write_text(out, score_svg(table, bench, models, prompt_types, n_items))
+    write_text(
         funnel_out,
         funnel_svg(
             {s: read_json(p) for s, p in prompt_stats.items()},
             {c: read_json(p) for c, p in corpus_stats.items()},
         ),
     )
-    _write(packing_out, packing_svg({n: read_json(p) for n, p in packed_stats.items()}))
+    write_text(packing_out, packing_svg({n: read_json(p) for n, p in packed_stats.items()}))
     logs = {}
     for name, model_dir in trained.items():
         log_file = Path(model_dir) / "train_log.json"
         if not log_file.is_file():
             raise DataError(f"{model_dir}: no train_log.json (not a model this pipeline trained)")
         logs[name] = read_json(log_file)
-    _write(loss_out, loss_svg(logs))
+    write_text(loss_out, loss_svg(logs))
     write_manifest(
         funnel_out,
         inputs={

@@ -30,6 +30,25 @@ def _value(cell: str) -> float | None:
         return None
 
 
+def _svg_head(
+    width: float,
+    height: float,
+    title: str,
+    *,
+    size: int = 12,
+    title_at: tuple[float, float] = (10, 20),
+    title_size: int = 14,
+) -> list[str]:
+    """The opening tag, a white background and the bold title of a chart."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{size}">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{title_at[0]}" y="{title_at[1]}" font-size="{title_size}" '
+        f'font-weight="bold">{escape(title)}</text>',
+    ]
+
+
 def _bar_value(x: float, y: float, value: float, *, upright: bool) -> str:
     """The value above a bar; turned 90 degrees when the bars are too narrow for the text."""
     if upright:
@@ -51,10 +70,7 @@ def bar_chart_svg(header: Sequence[str], rows: Sequence[Sequence[str]], title: s
     bar_w = (_W_GROUP - 20) / n_series
     y0 = _TOP + _H_PLOT
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{_LEFT}" y="18" font-size="13" font-weight="bold">{escape(title)}</text>',
+        *_svg_head(width, height, title, size=11, title_at=(_LEFT, 18), title_size=13),
     ]
     for tick in range(0, 101, 20):
         y = y0 - _H_PLOT * tick / 100
@@ -145,10 +161,7 @@ def hbar_chart_svg(
     peak = max([v for _, bars in groups for _, v, _ in bars] + [0.0])
     scale = max_value or _nice_max(peak)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+        *_svg_head(width, height, title),
     ]
     y = top
     for group, bars in groups:
@@ -193,10 +206,7 @@ def line_chart_svg(
     x_max, x_steps = _axis(max([x for x, _ in points] + [0.0]))
     y_max, y_steps = _axis(max([y for _, y in points] + [0.0]))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+        *_svg_head(width, height, title),
     ]
     for k in range(y_steps + 1):
         gy = top + h - h * k / y_steps

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from jiuzhang.common.errors import DataError
-from jiuzhang.common.io import atomic_path, read_json
+from jiuzhang.common.io import read_json, write_text
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
 from jiuzhang.report.plot import bar_chart_svg
@@ -75,18 +75,14 @@ def run_report_table(
     header, rows = table_rows(collect(metrics), models, prompt_types)
     markdown = to_markdown(header, rows)
     note = "\nMATH = MATH-500 (`math-oai`); accuracy in %, greedy decoding.\n"
-    with atomic_path(md_out) as tmp:
-        tmp.write_text(markdown + note, "utf-8")
+    write_text(md_out, markdown + note)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    with atomic_path(csv_out) as tmp:
-        tmp.write_text(buffer.getvalue(), "utf-8")
+    write_text(csv_out, buffer.getvalue())
     if svg_out:
-        svg = bar_chart_svg(header, rows, "Accuracy (%), greedy; MATH = MATH-500")
-        with atomic_path(svg_out) as tmp:
-            tmp.write_text(svg, "utf-8")
+        write_text(svg_out, bar_chart_svg(header, rows, "Accuracy (%), greedy; MATH = MATH-500"))
     write_manifest(
         md_out,
         inputs={"metrics": list(metrics)},
