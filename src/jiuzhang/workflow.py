@@ -154,6 +154,10 @@ def config_error(
         if error.validator == "enum" and "propertyNames" in error.absolute_schema_path:
             known = ", ".join(map(str, error.validator_value))
             problem = f"unknown key {error.instance!r} (known: {known})"
+        elif error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            known_keys = error.schema.get("properties", {})
+            unknown = ", ".join(repr(k) for k in error.instance if k not in known_keys)
+            problem = f"unknown key {unknown} (known: {', '.join(known_keys)})"
         else:
             problem = error.message
     problem = " ".join(problem.splitlines())

@@ -25,7 +25,10 @@ def log_to(path: str | os.PathLike[str] | None, level: int = logging.INFO) -> It
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(path, mode="w", encoding="utf-8"))
+        # emptied, then appended to: a child process may write to the same file meanwhile
+        # (jiuzhang.generation.engine_env), and appends never overwrite each other
+        Path(path).write_bytes(b"")
+        handlers.append(logging.FileHandler(path, mode="a", encoding="utf-8"))
     formatter = logging.Formatter(_FORMAT)
     for handler in handlers:
         handler.setFormatter(formatter)
@@ -39,6 +42,8 @@ def log_to(path: str | os.PathLike[str] | None, level: int = logging.INFO) -> It
         # one line, and the script exits 1 without a traceback. Anything else keeps its traceback.
         logging.getLogger("jiuzhang").error("%s", " ".join(str(exc).splitlines()))
         raise SystemExit(1) from None
+    except SystemExit:  # a deliberate exit (e.g. a child process's status): already logged
+        raise
     except BaseException:
         logging.getLogger("jiuzhang").exception("job failed")
         raise

@@ -11,15 +11,21 @@ TEXTS = ["## Question\nMia has 7 pencils.\n\n## Solution\nWe compute 7 + 2 = 9."
 
 
 def random_llama(
-    root: str | Path, *, seed: int = 0, tied: bool = True, max_positions: int = 128
+    root: str | Path,
+    *,
+    seed: int = 0,
+    tied: bool = True,
+    max_positions: int = 128,
+    hidden_size: int = 32,
 ) -> Path:
-    """Build `<root>/tok` (300-token BPE) and `<root>/model` (hidden 32, 2 layers); return the
-    model folder. Untied embeddings keep a random model from merely copying its input."""
+    """Build `<root>/tok` (300-token BPE) and `<root>/model` (2 layers, 2 heads, `hidden_size`);
+    return the model folder. Untied embeddings keep a random model from merely copying its input.
+    vLLM's CPU attention needs a head size of at least 32: `hidden_size=64` for the vLLM tests."""
     root = Path(root)
     train_tokenizer(TEXTS, 300, root / "tok")
     arch = LlamaArch(
-        hidden_size=32,
-        intermediate_size=64,
+        hidden_size=hidden_size,
+        intermediate_size=2 * hidden_size,
         num_hidden_layers=2,
         num_attention_heads=2,
         num_key_value_heads=2,
