@@ -28,6 +28,10 @@ what those runs showed is handled here:
 - `dtype: auto` is float32 on CPU and bfloat16 on GPU, as in the `transformers` backend (vLLM's
   own "auto" runs a float32 checkpoint in bfloat16 even on CPU: the two engines then disagreed on
   14 of 100 greedy completions of a tiny model, against 0 in float32).
+- On CPU the engine core and its worker run in the job's process (vLLM's
+  `VLLM_ENABLE_V1_MULTIPROCESSING=0`, unless set): a tiny model's engine starts in 6 s instead of
+  21 s, and generates faster (24k vs 19k tokens/s, 256 prompts); a job's processes are then just
+  itself. On GPU vLLM's default (a separate engine process) stays.
 - Greedy requests carry no seed (none is needed), so greedy text is the same whatever the seed.
 
 Tensor parallelism spans the GPUs of one node: set `tensor_parallel_size` to the rule's GPU count
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -133,6 +138,8 @@ class VLLMGenerator:
             "enforce_eager": on_cpu if enforce_eager is None else enforce_eager,
             "seed": 0,
         }
+        if on_cpu:  # engine core and worker in this process: start-up 21 s -> 6 s, no spawn
+            os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
         if max_num_seqs is not None:
             engine_args["max_num_seqs"] = max_num_seqs
         if on_cpu:  # seeded requests crash the CPU engine when a prefill is split in chunks
