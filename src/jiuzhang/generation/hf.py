@@ -86,6 +86,7 @@ class TransformersGenerator:
                 top_p=sampling.top_p,
                 top_k=sampling.top_k or None,
             )
+        stopper = None
         if sampling.stop:  # stop decoding a row early; the text is still cut below
             from transformers import StoppingCriteriaList
 
@@ -98,13 +99,14 @@ class TransformersGenerator:
         new_tokens = out[:, enc["input_ids"].shape[1] :]
         generations = []
         eos = self.tokenizer.eos_token_id
-        pad = self.tokenizer.pad_token_id
-        for row in new_tokens.tolist():
+        for i, row in enumerate(new_tokens.tolist()):
+            # generate pads a row once it is done: after its EOS, or after the step at which a
+            # stop string appeared; every token before that was generated (a pad token too)
             ended = eos in row
             if ended:
                 row = row[: row.index(eos)]
-            while row and row[-1] == pad:
-                row.pop()
+            elif stopper is not None and stopper.done_at.get(i) is not None:
+                row = row[: stopper.done_at[i]]
             text = self.tokenizer.decode(row, skip_special_tokens=True)
             text, stopped = truncate_at_stop(text, sampling.stop)
             reason = "stop" if (ended or stopped) else "length"
@@ -125,6 +127,7 @@ class _StopInNewText:
         self.stop = [s for s in stop if s]
         self.prompt_len = prompt_len
         self.window = max(len(s) for s in self.stop) + 2  # tokens: each is >= 1 character
+        self.done_at: dict[int, int] = {}  # row -> generated tokens when a stop string appeared
 
     def __call__(
         self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any
@@ -134,4 +137,8 @@ class _StopInNewText:
         tails = input_ids[:, self.prompt_len :][:, -self.window :].tolist()
         texts = self.tokenizer.batch_decode(tails, skip_special_tokens=True)
         done = [any(s in text for s in self.stop) for text in texts]
+        generated = input_ids.shape[1] - self.prompt_len
+        for row, stopped in enumerate(done):
+            if stopped:
+                self.done_at.setdefault(row, generated)
         return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
