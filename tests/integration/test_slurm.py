@@ -27,9 +27,11 @@ CLUSTER = (
     "--default-resources", "slurm_partition=debug", "runtime=60", "mem_mb=4000",
     "--slurm-init-seconds-before-status-checks", "1",
     "--seconds-between-status-checks", "1",
-    # one prompt type keeps the cluster run short (the local .test DAG runs all three)
-    "--config", "evaluation={prompt_types: [jiuzhang]}",
+    # one prompt type keeps the cluster run short (the local .test DAG runs all three); the
+    # target's training asks for both GPUs of the CI node, as the paper configs ask for 4 and 8
+    "--config", "evaluation={prompt_types: [jiuzhang]}", "resources={train_cpt: {gpu: 2}}",
 )  # fmt: skip
+TRAIN_GPUS = 2
 SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+)/")
 
 
@@ -87,13 +89,36 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
     # GPU rules got a GPU from SLURM's GRES, CPU-only rules none.
     tres = dict(zip(job_ids, sacct(job_ids, "AllocTRES", since), strict=True))
     for job, rule in jobs:
-        wants_gpu = rule in ("synth_cot_shard", "synth_tool_shard", "eval_bench")
-        assert ("gres/gpu=1" in tres[job]) == wants_gpu, (rule, tres[job])
+        gpus = {"synth_cot_shard": 1, "synth_tool_shard": 1, "eval_bench": 1}.get(rule, 0)
+        gpus = TRAIN_GPUS if rule == "train_cpt" else gpus
+        assert (f"gres/gpu={gpus}" in tres[job]) if gpus else "gpu" not in tres[job], (
+            rule,
+            tres[job],
+        )
     assert (workdir / "results/report/table.csv").read_text().startswith("Model,GSM8k,MATH")
     # training ran as an srun step of its job: one torchrun for the job's node, 2 ranks
     train_log = (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").read_text()
     assert "launch: srun --overlap --nodes=1 --ntasks-per-node=1" in train_log
     assert "--nproc-per-node=2 --rdzv-backend=c10d" in train_log and "2 ranks x" in train_log
+
+
+def test_a_two_gpu_training_job_runs_its_launcher_once(cluster_run: tuple[Path, str, str]) -> None:
+    """The plugin started gpu=N jobs N times for some users (snakemake-executor-plugin-slurm
+    issues 316, 459): here the job's steps each run one task, and one launcher saw both GPUs."""
+    workdir, output, since = cluster_run
+    [job] = [job for job, rule in SUBMITTED.findall(output) if rule == "train_cpt"]
+    steps = subprocess.run(
+        ["sacct", "-n", "-P", "-S", since, "-j", job, "-o", "JobID,NTasks,AllocTRES"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    numbered = [s.split("|") for s in steps if re.match(rf"{job}\.\d+\|", s)]
+    # the plugin's step that runs the rule, and the launcher's srun step: one task each
+    assert len(numbered) == 2 and all(ntasks == "1" for _, ntasks, _ in numbered), steps
+    train_log = (workdir / "logs/train/train_cpt/tiny-jiuzhang.log").read_text()
+    seen = re.findall(r"launch: CUDA_VISIBLE_DEVICES=(\S+) \((\d+) devices\), pid (\d+)", train_log)
+    assert len(seen) == 1 and seen[0][1] == str(TRAIN_GPUS), train_log[:2000]
+    assert len(set(seen[0][0].split(","))) == TRAIN_GPUS
+    assert train_log.count("launch: srun ") == 1
 
 
 def test_unchanged_rerun_submits_nothing(cluster_run: tuple[Path, str, str]) -> None:

@@ -77,6 +77,22 @@ def command(
     ]
 
 
+def devices_note(nproc: int, env: Mapping[str, str]) -> list[str]:
+    """What the launcher sees of its GPUs (SLURM sets CUDA_VISIBLE_DEVICES for a GRES job), and a
+    warning when that differs from the ranks per node it will start."""
+    visible = env.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        return ["launch: CUDA_VISIBLE_DEVICES unset"]
+    devices = [d for d in visible.split(",") if d.strip()]
+    lines = [f"launch: CUDA_VISIBLE_DEVICES={visible} ({len(devices)} devices), pid {os.getpid()}"]
+    if devices and len(devices) != nproc:
+        lines.append(
+            f"launch: warning: {nproc} ranks per node but {len(devices)} visible GPUs "
+            "(nproc_per_node and the rule's gpu resource should agree)"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jiuzhang.train.launch", description=__doc__)
     parser.add_argument("--nproc", type=int, required=True, help="processes (GPUs) per node")
@@ -84,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     train_args = args.train_args[1:] if args.train_args[:1] == ["--"] else args.train_args
     cmd = command(args.nproc, train_args, os.environ)
+    for line in devices_note(args.nproc, os.environ):
+        print(line, file=sys.stderr, flush=True)
     print("launch:", shlex.join(cmd), file=sys.stderr, flush=True)
     os.execvp(cmd[0], cmd)  # signals from SLURM or Snakemake reach torchrun directly
 

@@ -28,3 +28,13 @@ def test_inside_a_slurm_job_srun_starts_one_torchrun_per_node() -> None:
     assert f"--rdzv-endpoint=10.0.0.1:{port}" in cmd and "--rdzv-id=123456" in cmd
     assert "--rdzv-backend=c10d" in cmd
     assert cmd[-len(ARGS) - 2 :] == ["-m", "jiuzhang.train", *ARGS]
+
+
+def test_the_launcher_reports_the_gpus_it_sees() -> None:
+    from jiuzhang.train.launch import devices_note
+
+    assert devices_note(2, {}) == ["launch: CUDA_VISIBLE_DEVICES unset"]
+    [line] = devices_note(2, {"CUDA_VISIBLE_DEVICES": "0,1"})
+    assert line.startswith("launch: CUDA_VISIBLE_DEVICES=0,1 (2 devices), pid ")
+    lines = devices_note(4, {"CUDA_VISIBLE_DEVICES": "0,1"})
+    assert "4 ranks per node but 2 visible GPUs" in lines[1]
