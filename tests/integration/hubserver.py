@@ -69,8 +69,11 @@ class HubServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}"
 
-    def add(self, repo_id: str, root: Path, *, repo_type: str = "dataset") -> Repo:
-        commit = hashlib.sha1(f"{repo_type}:{repo_id}".encode()).hexdigest()
+    def add(
+        self, repo_id: str, root: Path, *, repo_type: str = "dataset", commit: str | None = None
+    ) -> Repo:
+        """Serve `root` as the repo at `commit` (default: a hash of the repo's name)."""
+        commit = commit or hashlib.sha1(f"{repo_type}:{repo_id}".encode()).hexdigest()
         repo = Repo(repo_id, repo_type, root, commit)
         self.repos[(repo_type, repo_id)] = repo
         return repo

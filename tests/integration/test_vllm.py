@@ -30,7 +30,7 @@ from jiuzhang.evaluation.benchmarks import load_benchmark
 from jiuzhang.evaluation.prompting import build_prompt, load_demos, load_template
 from jiuzhang.evaluation.run import run_eval
 from jiuzhang.generation.batch import run_generate
-from jiuzhang.generation.engine_env import backend_python, run_job
+from jiuzhang.generation.engine_env import run_job
 from jiuzhang.synthesize import failures_path
 from jiuzhang.tiny.model import random_llama
 
@@ -50,20 +50,6 @@ ENTRY = (
     "with log_to(log):\n"
     "    run_job({'name': 'vllm'}, 'jiuzhang.synthesize:run_synth_shard', args, log_path=log)\n"
 )
-
-
-@pytest.fixture(scope="session")
-def vllm_python() -> str:
-    """The vLLM environment's interpreter; skip without one (fail under CI=true)."""
-    python = backend_python(VLLM)
-    probe = subprocess.run([python, "-c", "import vllm"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        last = (probe.stderr.strip().splitlines() or ["?"])[-1]
-        message = f"no vLLM environment at {python} (build it with `make vllm`): {last}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return python
 
 
 @pytest.fixture(scope="module")

@@ -46,8 +46,8 @@ CONFIG_MESSAGES = {
     "of 0",
     "wrong_type.yaml": "evaluation.limit: 'all' is not of type 'integer'",
     "backend_option_typo.yaml": "synthesis.backend.options: unknown key 'tensor_paralel_size' "
-    "(known: tensor_parallel_size, dtype, gpu_memory_utilization, max_model_len, max_num_seqs, "
-    "enforce_eager, batch_size)",
+    "(known: tensor_parallel_size, dtype, gpu_memory_utilization, kv_cache_gb, max_model_len, "
+    "max_num_seqs, enforce_eager, batch_size)",
     "backend_option_of_another.yaml": "evaluation.backend.options: unknown key 'device' (known: "
     "base_url, api, api_key, api_key_env, concurrency, max_retries, backoff_s, timeout_s, "
     "requests_per_minute, tokens_per_minute, price_per_1k_prompt, price_per_1k_completion, "

@@ -19,6 +19,7 @@ SCHEMA = str(REPO / "config/schemas/config.schema.yaml")
 CONFIGS = [
     REPO / "config/config.yaml",
     REPO / ".test/config/config.yaml",
+    REPO / ".test/config/rehearsal.yaml",
     *sorted((REPO / "config/paper").glob("*.yaml")),
 ]
 
@@ -170,3 +171,32 @@ def test_download_spec_is_validated() -> None:
         "include": [],
         "exclude": [],
     }
+
+
+def _key_paths(node: object, prefix: str = "") -> set[str]:
+    """Every key a config sets, as dotted paths (list items by index, model names as `*`)."""
+    paths: set[str] = set()
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else []
+    )
+    for key, value in items:
+        name = "*" if prefix == "models" else str(key)
+        path = f"{prefix}.{name}" if prefix else name
+        if isinstance(node, dict) or isinstance(value, (dict, list)):
+            paths.add(path)
+        paths |= _key_paths(value, path)
+    return paths
+
+
+@pytest.mark.parametrize(
+    "paper", sorted((REPO / "config/paper").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_rehearsal_sets_every_key_a_paper_config_sets(paper: Path) -> None:
+    """What CI rehearses (.test/config/rehearsal.yaml) cannot drift from what users run."""
+    rehearsal = _key_paths(_load(REPO / ".test/config/rehearsal.yaml"))
+    missing = _key_paths(_load(paper)) - rehearsal
+    assert not missing, f"{paper.name} sets keys the rehearsal does not: {sorted(missing)}"

@@ -21,8 +21,11 @@ what those runs showed is handled here:
   use offset": the engine dies); chunked prefill is therefore off on CPU. On GPU the same seeds
   reproduce the text for the same batch, but vLLM's kernels are not batch-invariant: another
   batch composition may change sampled (and rarely greedy) text.
-- On CPU, `gpu_memory_utilization` is the share of host memory for the KV cache (default here
-  0.1; vLLM's 0.9 fails on a machine that also runs other jobs), CUDA graphs are off
+- On CPU the KV cache is a fixed 1 GiB (`kv_cache_gb`; vLLM's `kv_cache_memory_bytes`) unless
+  set: vLLM reads `gpu_memory_utilization` there as the share of *host* memory for this process's
+  weights, activations and KV cache, so its default 0.9 fails beside other jobs and a small share
+  fails too once the process itself uses more (0.02 of 24 GiB: "requested memory for kv
+  (-0.14/0.47 GiB)"). On GPU the default stays 0.9 of the device. CUDA graphs are off
   (`enforce_eager`), and the CPU attention kernels need a head size of 32 or more: a model with
   smaller heads is refused before the engine starts, with the sizes that work.
 - `dtype: auto` is float32 on CPU and bfloat16 on GPU, as in the `transformers` backend (vLLM's
@@ -54,7 +57,7 @@ from jiuzhang.generation.base import Generation, SamplingConfig, truncate_at_sto
 
 log = logging.getLogger(__name__)
 
-CPU_KV_SHARE = 0.1  # share of host memory for the KV cache on CPU
+CPU_KV_CACHE_GB = 1.0  # KV cache of a CPU engine unless kv_cache_gb / gpu_memory_utilization
 GPU_MEMORY_SHARE = 0.9
 
 
@@ -93,6 +96,7 @@ class VLLMGenerator:
         tensor_parallel_size: int = 1,
         dtype: str = "auto",
         gpu_memory_utilization: float | None = None,
+        kv_cache_gb: float | None = None,
         max_model_len: int | None = None,
         max_num_seqs: int | None = None,
         enforce_eager: bool | None = None,
@@ -132,14 +136,17 @@ class VLLMGenerator:
             "tokenizer": model,
             "tensor_parallel_size": tensor_parallel_size,
             "dtype": dtype,
-            "gpu_memory_utilization": gpu_memory_utilization
-            or (CPU_KV_SHARE if on_cpu else GPU_MEMORY_SHARE),
+            "gpu_memory_utilization": gpu_memory_utilization or GPU_MEMORY_SHARE,
             "max_model_len": max_model_len,
             "enforce_eager": on_cpu if enforce_eager is None else enforce_eager,
             "seed": 0,
         }
         if on_cpu:  # engine core and worker in this process: start-up 21 s -> 6 s, no spawn
             os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
+        if kv_cache_gb is None and on_cpu and gpu_memory_utilization is None:
+            kv_cache_gb = CPU_KV_CACHE_GB
+        if kv_cache_gb is not None:  # a fixed KV cache (vLLM then ignores the utilization)
+            engine_args["kv_cache_memory_bytes"] = int(kv_cache_gb * 2**30)
         if max_num_seqs is not None:
             engine_args["max_num_seqs"] = max_num_seqs
         if on_cpu:  # seeded requests crash the CPU engine when a prefill is split in chunks

@@ -18,10 +18,10 @@ documents first (a size-sorted packer would). The file's metadata records each p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
-import multiprocessing
 import os
 import random
 import tempfile
@@ -36,6 +36,7 @@ from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import atomic_path, read_json, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
+from jiuzhang.common.processes import spawn_pool
 from jiuzhang.common.progress import progress
 from jiuzhang.pack.binpack import pack_lengths
 from jiuzhang.pack.store import RowWriter
@@ -159,26 +160,26 @@ def tokenize_corpus(
     lengths = array("i")
     truncated = 0
     jobs = ((batch, cfg.seq_len) for batch in _read_pairs(corpus, cfg))
-    with open(ids_path, "wb") as ids_out, open(mask_path, "wb") as mask_out:
-        if workers > 1:
-            ctx = multiprocessing.get_context("spawn")  # no forked tokenizer threads
-            pool = ctx.Pool(workers, initializer=_init_worker, initargs=(tokenizer_dir,))
+    with contextlib.ExitStack() as stack:
+        ids_out = stack.enter_context(open(ids_path, "wb"))
+        mask_out = stack.enter_context(open(mask_path, "wb"))
+        if workers > 1:  # spawn: no forked tokenizer threads
+            pool = stack.enter_context(
+                spawn_pool(workers, initializer=_init_worker, initargs=(tokenizer_dir,))
+            )
             results = pool.imap(_encode_in_worker, jobs, chunksize=1)
         else:
-            pool, tokenizer = None, _load_tokenizer(tokenizer_dir)
+            tokenizer = _load_tokenizer(tokenizer_dir)
             results = (_encode(tokenizer, *job) for job in jobs)
-        bar = progress(desc=f"tokenize {Path(corpus).name}", unit="docs")
-        try:
-            for ids, mask, lens, trunc in results:
-                ids_out.write(ids)
-                mask_out.write(mask)
-                lengths.frombytes(lens)
-                truncated += trunc
-                bar.update(len(lens) // 4)  # int32 lengths, one per document
-        finally:
-            bar.close()
-            if pool is not None:
-                pool.terminate()
+        bar = stack.enter_context(
+            contextlib.closing(progress(desc=f"tokenize {Path(corpus).name}", unit="docs"))
+        )
+        for ids, mask, lens, trunc in results:
+            ids_out.write(ids)
+            mask_out.write(mask)
+            lengths.frombytes(lens)
+            truncated += trunc
+            bar.update(len(lens) // 4)  # int32 lengths, one per document
     n_docs = len(lengths)
     if not n_docs:
         raise DataError(f"{corpus}: empty corpus, nothing to pack")

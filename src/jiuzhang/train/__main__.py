@@ -33,7 +33,19 @@ def main(argv: list[str] | None = None) -> int:
         output=args.output,
         stable=args.stable,
     )
+    _shutdown()
     return 0
+
+
+def _shutdown() -> None:
+    """Leave the process group together: a rank exiting with its communication threads still
+    running aborted at exit ("terminate called without an active exception", SIGABRT) after a
+    finished ZeRO-3 run, and torchrun then failed the whole job."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":
