@@ -10,9 +10,10 @@ layout, at the revision the config pins, from the project's own tiny texts.
   data/arxiv/<lo>-<hi>/*.jsonl from 0.50 (the config downloads web >= 0.20, arxiv >= 0.60).
 - ToheartZhang/JiuZhang3.0-Corpus-SFT: a Parquet file of `input` / `output` rows.
 - Two model repos with the paper's ids: a tiny Llama trained here for a few seconds on the tiny
-  KD set (the synthesizer base, deepseek-ai/deepseek-math-7b-rl; also the KD teacher, served by
-  `transformers serve`) and a random-init tiny Llama (the target base, mistralai/Mistral-7B-v0.1).
-  Heads are 32 wide: vLLM's CPU kernels need that.
+  KD set and on problems solved with Python programs in the tool corpus's format (the synthesizer
+  base, deepseek-ai/deepseek-math-7b-rl; also the KD teacher, served by `transformers serve`) and
+  a random-init tiny Llama (the target base, mistralai/Mistral-7B-v0.1). Heads are 32 wide: vLLM's
+  CPU kernels need that.
 """
 
 from __future__ import annotations
@@ -126,8 +127,9 @@ def _train(model_dir: Path, texts: list[str], steps: int, seed: int) -> None:
     rng = random.Random(seed)
     model.train()
     for _ in range(steps):
-        batch = tokenizer(rng.sample(texts, 8), return_tensors="pt", padding=True,
-                          truncation=True, max_length=512)  # fmt: skip
+        chosen = [text + tokenizer.eos_token for text in rng.sample(texts, 8)]  # learn to stop
+        batch = tokenizer(chosen, return_tensors="pt", padding=True,
+                          truncation=True, max_length=768)  # fmt: skip
         labels = batch["input_ids"].masked_fill(batch["attention_mask"] == 0, -100)
         loss = model(**batch, labels=labels).loss
         loss.backward()
@@ -136,11 +138,38 @@ def _train(model_dir: Path, texts: list[str], steps: int, seed: int) -> None:
     model.save_pretrained(model_dir)
 
 
-def models(root: Path, steps: int = 300) -> dict[str, Path]:
+def _tool_texts(n: int, seed: int = 3) -> list[str]:
+    """Filled tool-synthesis prompts (the project's own builder, template and exemplars) each
+    followed by a problem solved with a program in the format the tool corpus parses, so the
+    stand-in writes programs for the sandbox to run."""
+    from jiuzhang.prepare.tool import build_tool_prompt, load_exemplars, load_tool_template
+
+    template = load_tool_template(REPO / "prompts/tool/prompt.md")
+    exemplars = load_exemplars(TINY / "tool/exemplars.jsonl")
+    seeds = [
+        r["text"][:400]
+        for r in _read(MATHPILE / "proofwiki/proofwiki_theorems_definitions.jsonl.gz")
+    ]
+    rng = random.Random(seed)
+    texts = []
+    for i in range(n):
+        prompt, _ = build_tool_prompt(template, rng.choice(seeds), exemplars, seed, str(i))
+        name, thing = rng.choice(["Mia", "Ben", "Zoe", "Leo"]), rng.choice(["shells", "cards"])
+        a, b = rng.randint(2, 30), rng.randint(2, 30)
+        texts.append(
+            f"{prompt}\n[Problem Description]\n{name} has {a} {thing} and finds {b} more."
+            f" How many {thing} does {name} have?\n[/Problem Description]\n\n[Solution]\n"
+            f"```python\ntotal = {a} + {b}\nprint(total)\n```\n```output\n{a + b}\n```\n"
+            f"{name} has {a + b} {thing}, so the answer is $\\boxed{{{a + b}}}$.\n[/Solution]"
+        )
+    return texts
+
+
+def models(root: Path, steps: int = 240) -> dict[str, Path]:
     from jiuzhang.train.model_init import train_tokenizer
 
     kd = _read(TINY / "kd/train.jsonl")
-    texts = [r["prompt"] + r["completion"] for r in kd]
+    texts = [r["prompt"] + r["completion"] for r in kd] + _tool_texts(len(kd))
     books = [r["text"] for r in _read(MATHPILE / "textbooks/textbooks_markdown.jsonl.gz")]
     train_tokenizer(texts[:300] + books, 512, root / "tokenizer")
     synth, target = root / SYNTH_BASE, root / TARGET_BASE
@@ -168,7 +197,7 @@ def build(root: Path) -> list[tuple[str, str, Path, str | None]]:
     return repos
 
 
-def teacher_prompts(path: Path, n: int = 64) -> Path:
+def teacher_prompts(path: Path, n: int = 32) -> Path:
     """The KD teacher's prompts: {id, prompt} rows of the tiny KD set's filled prompts."""
     rows = [{"id": r["id"], "prompt": r["prompt"]} for r in _read(TINY / "kd/train.jsonl")[:n]]
     _write(path, rows)
