@@ -81,16 +81,27 @@ def run_job(
         for handler in logging.getLogger().handlers:
             handler.flush()
         command = [python, "-m", __name__, str(request)]
+        options: dict[str, Any] = {"env": env, "preexec_fn": _die_with_parent}
         if log_path:  # the child, the engine and its workers all write to the job's log
             Path(log_path).parent.mkdir(parents=True, exist_ok=True)
             with open(log_path, "ab") as sink:
-                status = subprocess.call(command, env=env, stdout=sink, stderr=sink)
+                status = subprocess.call(command, stdout=sink, stderr=sink, **options)
         else:  # stdout stays free for the caller's own output
-            status = subprocess.call(command, env=env, stdout=sys.stderr.fileno())
+            status = subprocess.call(command, stdout=sys.stderr.fileno(), **options)
         if status != 0:
             log.error("the job's vLLM process (%s) exited with status %d", python, status)
             raise SystemExit(status if status > 0 else 1)
         return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGKILL when the job's process dies, so a cancelled or
+    killed job never leaves an engine holding a GPU."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
 def _on_path(command: str) -> bool:

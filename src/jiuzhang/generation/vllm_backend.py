@@ -164,7 +164,6 @@ class VLLMGenerator:
         self._eos = self._tokenizer.eos_token_id
         self.max_model_len = self._llm.llm_engine.model_config.max_model_len
         self.batch_size = batch_size
-        self.on_cpu = on_cpu
 
     def generate_each(
         self, prompts: Sequence[str], sampling: SamplingConfig, *, seed_offset: int = 0
@@ -173,20 +172,17 @@ class VLLMGenerator:
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
-        results: list[Generation | Exception] = []
+        results: list[Generation | Exception | None] = [None] * len(prompts)
         accepted: list[int] = []
         requests, params = [], []
         for i, prompt in enumerate(prompts):
             ids = self._tokenizer(prompt)["input_ids"]
             if not ids or len(ids) >= self.max_model_len:
-                results.append(
-                    PromptRejected(
-                        f"prompt of {len(ids)} tokens: the model's context is "
-                        f"{self.max_model_len} tokens (max_model_len) and needs room for 1 more"
-                    )
+                results[i] = PromptRejected(
+                    f"prompt of {len(ids)} tokens: the model's context is "
+                    f"{self.max_model_len} tokens (max_model_len) and needs room for 1 more"
                 )
                 continue
-            results.append(ValueError("not generated"))  # replaced below
             accepted.append(i)
             requests.append(TokensPrompt(prompt_token_ids=ids))
             params.append(
@@ -208,7 +204,7 @@ class VLLMGenerator:
             )
             for i, out in zip(accepted[start : start + step], outputs, strict=True):
                 results[i] = self._generation(out.outputs[0], sampling)
-        return results
+        return [r for r in results if r is not None]
 
     def generate(
         self, prompts: Sequence[str], sampling: SamplingConfig, *, seed_offset: int = 0

@@ -74,3 +74,35 @@ def test_an_interpreter_without_vllm_fails_with_one_line(tmp_path: Path) -> None
 def test_a_missing_interpreter_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="interpreter '/no/such/python' not found"):
         run_job({"name": "vllm", "python": "/no/such/python"}, "json:dumps", {}, log_path=None)
+
+
+def test_the_child_dies_with_the_job(tmp_path: Path) -> None:
+    """A job killed outright (SIGKILL: no handler runs) takes its vLLM process with it."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    sleeper = tmp_path / "sleeper.py"
+    sleeper.write_text(f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+                       "time.sleep(120)\n")  # fmt: skip
+    job = subprocess.Popen([sys.executable, "-c", (
+        "import sys\nfrom jiuzhang.generation.engine_env import run_job\n"
+        f"run_job({{'name': 'vllm', 'python': sys.executable}}, 'runpy:run_path', "
+        f"{{'path_name': {str(sleeper)!r}}}, log_path={str(tmp_path / 'log')!r})\n")])  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and job.poll() is None
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    job.send_signal(signal.SIGKILL)
+    job.wait()
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the vLLM process outlived its job")
