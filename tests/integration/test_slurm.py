@@ -27,10 +27,9 @@ CLUSTER = (
     "--default-resources", "slurm_partition=debug", "runtime=60", "mem_mb=4000",
     "--slurm-init-seconds-before-status-checks", "1",
     "--seconds-between-status-checks", "1",
-    # one prompt type keeps the cluster run short (the local .test DAG runs all three); the
-    # target's training asks for both GPUs of the CI node, as the paper configs ask for 4 and 8
-    "--config", "evaluation={prompt_types: [jiuzhang]}", "resources={train_cpt: {gpu: 2}}",
 )  # fmt: skip
+# One prompt type, and a training job on both of the node's GPUs (the overlay says why).
+CONFIGS = [".test/config/config.yaml", ".test/config/slurm.yaml"]
 TRAIN_GPUS = 2
 SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: \S*/rule_(\w+)/")
 
@@ -69,7 +68,7 @@ def cluster_run(
     the submission start time."""
     workdir = copy_workflow(repo_root, tmp_path_factory.mktemp("slurm"))
     since = time.strftime("%Y-%m-%dT%H:%M:%S")
-    proc = snakemake(workdir, *CLUSTER)
+    proc = snakemake(workdir, *CLUSTER, configfile=CONFIGS)
     return workdir, proc.stdout + proc.stderr, since
 
 
@@ -123,7 +122,7 @@ def test_a_two_gpu_training_job_runs_its_launcher_once(cluster_run: tuple[Path, 
 
 def test_unchanged_rerun_submits_nothing(cluster_run: tuple[Path, str, str]) -> None:
     workdir = cluster_run[0]
-    proc = snakemake(workdir, *CLUSTER)
+    proc = snakemake(workdir, *CLUSTER, configfile=CONFIGS)
     output = proc.stdout + proc.stderr
     assert submitted(output) == {} and "Nothing to be done" in output
 
@@ -141,7 +140,7 @@ def test_training_change_resubmits_training_and_descendants(
     text = config.read_text()
     assert "    learning_rate: 3.0e-3\n" in text
     config.write_text(text.replace("    learning_rate: 3.0e-3\n", "    learning_rate: 2.0e-3\n"))
-    proc = snakemake(workdir, *CLUSTER)
+    proc = snakemake(workdir, *CLUSTER, configfile=CONFIGS)
     assert submitted(proc.stdout + proc.stderr) == {
         "train_cpt": 1, "eval_bench": 6, "report_table": 1, "report_figures": 1
     }  # fmt: skip
@@ -153,7 +152,7 @@ def test_eval_prompt_change_plans_only_eval_and_table(
     workdir = _copy_run(cluster_run[0], tmp_path / "run")
     template = workdir / "prompts/eval/jiuzhang.md"
     template.write_text(template.read_text().replace("## Solution", "## Solution:"))
-    proc = snakemake(workdir, *CLUSTER, "--dry-run", "--quiet", "rules")
+    proc = snakemake(workdir, *CLUSTER, "--dry-run", "--quiet", "rules", configfile=CONFIGS)
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
     counts.pop("total", None)
     assert counts == {"eval_bench": "12", "report_table": "1", "report_figures": "1", "all": "1"}
@@ -169,7 +168,7 @@ def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
     shard.write_text(lines[0] + '{"id": "broken", "prompt": \n' + "".join(lines[1:]))
     template = workdir / "prompts/eval/jiuzhang.md"  # independent work: the base model's evals
     template.write_text(template.read_text().replace("## Solution", "## Solution:"))
-    proc = snakemake(workdir, *CLUSTER, check=False)
+    proc = snakemake(workdir, *CLUSTER, check=False, configfile=CONFIGS)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "logs/synthesize/synth_cot_shard/wiki.00001.log" in output
@@ -181,7 +180,7 @@ def test_failed_job_names_its_log_others_finish_and_a_fix_completes(
     assert not (workdir / "results/synth/cot/wiki/shard-00001.jsonl").exists()
 
     shard.write_text(good)  # the fix
-    proc = snakemake(workdir, *CLUSTER)
+    proc = snakemake(workdir, *CLUSTER, configfile=CONFIGS)
     counts = submitted(proc.stdout + proc.stderr)
     assert counts["synth_cot_shard"] == counts["report_table"] == counts["report_figures"] == 1
     assert (workdir / "results/report/table.md").stat().st_mtime > shard.stat().st_mtime
