@@ -105,7 +105,7 @@ class TransformersGenerator:
             ended = eos in row
             if ended:
                 row = row[: row.index(eos)]
-            elif stopper is not None and stopper.done_at.get(i) is not None:
+            elif stopper is not None and i in stopper.done_at:
                 row = row[: stopper.done_at[i]]
             text = self.tokenizer.decode(row, skip_special_tokens=True)
             text, stopped = truncate_at_stop(text, sampling.stop)

@@ -141,15 +141,16 @@ class VLLMGenerator:
             "enforce_eager": on_cpu if enforce_eager is None else enforce_eager,
             "seed": 0,
         }
-        if on_cpu:  # engine core and worker in this process: start-up 21 s -> 6 s, no spawn
-            os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
         if kv_cache_gb is None and on_cpu and gpu_memory_utilization is None:
             kv_cache_gb = CPU_KV_CACHE_GB
         if kv_cache_gb is not None:  # a fixed KV cache (vLLM then ignores the utilization)
             engine_args["kv_cache_memory_bytes"] = int(kv_cache_gb * 2**30)
         if max_num_seqs is not None:
             engine_args["max_num_seqs"] = max_num_seqs
-        if on_cpu:  # seeded requests crash the CPU engine when a prefill is split in chunks
+        if on_cpu:
+            # engine core and worker in this process: start-up 21 s -> 6 s, no spawn
+            os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
+            # seeded requests crash the CPU engine when a prefill is split in chunks
             engine_args["enable_chunked_prefill"] = False
             if max_model_len or positions:
                 engine_args["max_num_batched_tokens"] = max(4096, max_model_len or positions)
