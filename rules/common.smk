@@ -1,17 +1,35 @@
 # Config validation, derived tables, wildcard constraints and input functions.
+import copy
 import json
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from jiuzhang.common.errors import ConfigError
-from jiuzhang.workflow import check_config, check_model_paths, config_error
+from jiuzhang.workflow import (
+    check_config,
+    check_corpus_fields,
+    check_hub_repos,
+    check_model_paths,
+    check_sections,
+    check_targets,
+    config_error,
+)
 
-# A bad config fails here as one line naming the config file and key (no schema dump).
+# A bad config fails here as one line naming the config file and key (no schema dump). Each
+# stage section is optional (an entry point); the raw copy tells what the user wrote from the
+# defaults the schema fills in.
+RAW_CONFIG = copy.deepcopy(config)
 try:
     validate(config, schema="../config/schemas/config.schema.yaml")
+    check_sections(RAW_CONFIG)
+    if workflow.dag_settings is not None:
+        check_targets(RAW_CONFIG, sorted(workflow.dag_settings.targets))
     check_config(config)
     check_model_paths(config)
+    check_corpus_fields(config)
+    if workflow.is_main_process:  # not again in every cluster job
+        check_hub_repos(config)
 except (WorkflowError, ConfigError) as exc:
     error = config_error(exc, workflow.configfiles)
     if error is None:
@@ -21,22 +39,41 @@ except (WorkflowError, ConfigError) as exc:
 from jiuzhang.evaluation.prompting import DEMO_FAMILY
 from jiuzhang.prepare.templates import LEVELS
 from jiuzhang.train.trainer import TrainConfig
-from jiuzhang.workflow import data_inputs, download_folder, download_listing
+from jiuzhang.workflow import (
+    data_inputs,
+    download_folder,
+    download_listing,
+    hub_model_dir,
+    hub_model_listing,
+)
 
 DOWNLOADS = config["downloads"]
-SOURCES = sorted(config["sources"])
-SHARDS = [f"{i:05d}" for i in range(config["prepare"]["n_shards"])]
 BASE_MODELS = config["models"]
-TARGET_NAME = config["target"]["name"]
-EVAL_MODELS = config["evaluation"]["models"]
-PTYPES = config["evaluation"]["prompt_types"]
-BENCHES = list(config["evaluation"]["benchmarks"])
+# The stages this config asks for (each section optional): CoT synthesis from `sources`, tool
+# synthesis, a synthesizer trained by KD (else a given one), continued pre-training, evaluation.
+SOURCES = sorted(config.get("sources", {}))
+TOOL = config.get("tool_synthesis")  # None: no tool branch
+SYNTHESIZER = config.get("synthesizer")
+KD = SYNTHESIZER is not None and "model" not in SYNTHESIZER
+TARGET = config.get("target")
+EVALUATION = config.get("evaluation")
+
+SHARDS = [f"{i:05d}" for i in range(config["prepare"]["n_shards"])] if SOURCES else []
+TARGET_NAME = TARGET["name"] if TARGET else None
+EVAL_MODELS = EVALUATION["models"] if EVALUATION else []
+PTYPES = EVALUATION["prompt_types"] if EVALUATION else []
+BENCHES = list(EVALUATION["benchmarks"]) if EVALUATION else []
+PACKED = [name for name, on in (("kd", KD), ("train", TARGET)) if on]
+# The paper's rows the table compares with (None: no model names one, no paper rows).
+REFERENCES = {
+    name: BASE_MODELS[name].get("paper") if name in BASE_MODELS else TARGET.get("paper")
+    for name in EVAL_MODELS
+}
+REFERENCES = {name: row for name, row in REFERENCES.items() if row} or None
 
 TOKENIZER_DIR = "results/models/tokenizer"
-SYNTHESIZER_DIR = "results/synthesizer/model"
-TARGET_DIR = f"results/train/{TARGET_NAME}/model"
+TARGET_DIR = f"results/train/{TARGET_NAME}/model" if TARGET else None
 CORPUS = "results/corpus/cot/corpus.jsonl"
-TOOL = config.get("tool_synthesis")  # None: no tool branch
 TOOL_SHARDS = [f"{i:05d}" for i in range(TOOL["n_shards"])] if TOOL else []
 TOOL_CORPUS = "results/corpus/tool/corpus.jsonl"
 TRAIN_DATA = "results/train_data/train.jsonl"
@@ -53,7 +90,7 @@ wildcard_constraints:
     model="|".join(sorted(set(BASE_MODELS) | set(EVAL_MODELS))),
     ptype="|".join(PTYPES),
     bench="|".join(BENCHES),
-    corpus="kd|train",
+    corpus="|".join(PACKED),
 
 
 def data(paths):
@@ -74,14 +111,34 @@ def res(rule_name, key):
 
 def model_dir(name):
     """Folder of a base or trained model by name, as a path some rule produces or the user gave."""
-    if name == TARGET_NAME:
+    if TARGET and name == TARGET_NAME:
         return TARGET_DIR
     spec = BASE_MODELS[name]
     if "init" in spec:
         return f"results/models/{name}"
     if "hub" in spec:
-        return f"resources/hub/{name}"
+        return hub_model_dir(name)
     return spec["path"]
+
+
+# The synthesis model: trained here by KD, or a given one (a hub download or a local folder).
+SYNTHESIZER_DIR = (
+    "results/synthesizer/model" if KD else model_dir(SYNTHESIZER["model"]) if SYNTHESIZER else None
+)
+
+
+def model_gpus(rule, name):
+    """GPUs of a job of `rule` running model `name`: the model's `gpus`, else the rule's."""
+    return BASE_MODELS.get(name, {}).get("gpus", res(rule, "gpu"))
+
+
+def model_backend(section, name):
+    """The section's backend for model `name`: a vLLM engine spans the model's `gpus`."""
+    backend = copy.deepcopy(config[section]["backend"])
+    gpus = BASE_MODELS.get(name, {}).get("gpus")
+    if gpus and backend["name"] == "vllm":
+        backend["options"]["tensor_parallel_size"] = gpus
+    return backend
 
 
 def get_model_dir(wildcards):
@@ -107,8 +164,8 @@ def packed_file(corpus):
 def train_phases():
     """The target's curriculum (target.data), or by default one pre-training phase of the
     synthesized corpora: CoT, plus the verified tool corpus when the tool branch is on."""
-    if config["target"]["data"]:
-        return config["target"]["data"]
+    if TARGET["data"]:
+        return TARGET["data"]
     corpora = [{"name": "cot", "paths": [CORPUS]}]
     if TOOL:
         corpora.append({"name": "tool", "paths": [TOOL_CORPUS]})
@@ -165,7 +222,8 @@ def get_bench_file(wildcards):
 
 def decontam_sources():
     """Benchmark name -> source that the corpus is decontaminated against."""
-    return {**config["evaluation"]["benchmarks"], **config["corpus"]["decontam_benchmarks"]}
+    evaluated = EVALUATION["benchmarks"] if EVALUATION else {}
+    return {**evaluated, **config["corpus"]["decontam_benchmarks"]}
 
 
 def local_files(sources):
@@ -195,8 +253,14 @@ def get_eval_metrics():
 
 
 def get_final_outputs():
-    # The tool corpus is built when configured; training on it comes with the curriculum mix.
-    return [TABLE_MD, TABLE_CSV, TABLE_SVG, *([TOOL_CORPUS] if TOOL else [])]
+    """What `all` builds: the table when evaluating, the corpora when synthesizing, the trained
+    models (their inputs follow), and the report's figures."""
+    outputs = [TABLE_MD, TABLE_CSV, TABLE_SVG] if EVALUATION else []
+    outputs += [CORPUS] if SOURCES else []
+    outputs += [TOOL_CORPUS] if TOOL else []
+    outputs += [SYNTHESIZER_DIR] if KD else []
+    outputs += [TARGET_DIR] if TARGET else []
+    return outputs
 
 
 def train_settings(section):
@@ -243,10 +307,12 @@ def stable_arg(output):
     return f"--stable {output.stable}" if "stable" in output.keys() else ""
 
 
-ZERO3_DIRS = [train_dir(s) for s in ("synthesizer", "target") if zero3(s)]
+TRAINED = [s for s, on in (("synthesizer", KD), ("target", TARGET)) if on]
+ZERO3_DIRS = [train_dir(s) for s in TRAINED if zero3(s)]
 
 
-# Inputs of the report's figures, by name (sources, corpora, packed sets, trained models).
+# Inputs of the report's figures, by name (sources, corpora, packed sets, trained models): only
+# the stages this config runs.
 FIGURES = "results/report/figures"
 REPORT_STATS = {
     "prompts": {
@@ -254,11 +320,14 @@ REPORT_STATS = {
         **({"tool": "results/prompts/tool/stats.json"} if TOOL else {}),
     },
     "corpora": {
-        "cot": "results/corpus/cot/stats.json",
+        **({"cot": "results/corpus/cot/stats.json"} if SOURCES else {}),
         **({"tool": "results/corpus/tool/stats.json"} if TOOL else {}),
     },
-    "packed": {c: f"results/packed/{c}/packed.stats.json" for c in ("kd", "train")},
-    "trained": {"synthesizer": SYNTHESIZER_DIR, TARGET_NAME: TARGET_DIR},
+    "packed": {c: f"results/packed/{c}/packed.stats.json" for c in PACKED},
+    "trained": {
+        **({"synthesizer": SYNTHESIZER_DIR} if KD else {}),
+        **({TARGET_NAME: TARGET_DIR} if TARGET else {}),
+    },
 }
 
 

@@ -1,32 +1,34 @@
 # Stage 5: one score file + predictions per (model, prompt type, benchmark).
-rule eval_bench:
-    input:
-        model=get_model_dir,
-        data=get_bench_file,
-        template=get_eval_template,
-        demos=get_eval_demos,
-    output:
-        preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
-        metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
-    log:
-        "logs/evaluate/eval_bench/{model}.{ptype}.{bench}.log",
-    benchmark:
-        "results/benchmarks/evaluate/eval_bench/{model}.{ptype}.{bench}.tsv"
-    conda:
-        "../envs/vllm.yaml"
-        if config["evaluation"]["backend"]["name"] == "vllm"
-        else "../envs/cpu.yaml"
-    threads: res("eval_bench", "threads")
-    resources:
-        mem_mb=res("eval_bench", "mem_mb"),
-        runtime=res("eval_bench", "runtime"),
-        gpu=res("eval_bench", "gpu"),
-    params:
-        source=bench_source,
-        shots=eval_shots,
-        decoding=config["evaluation"]["decoding"],
-        backend=config["evaluation"]["backend"],
-        tool=config["evaluation"]["tool"],
-        limit=config["evaluation"]["limit"],
-    script:
-        "../scripts/eval_bench.py"
+if EVALUATION:
+
+    rule eval_bench:
+        input:
+            model=get_model_dir,
+            data=get_bench_file,
+            template=get_eval_template,
+            demos=get_eval_demos,
+        output:
+            preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
+            metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
+        log:
+            "logs/evaluate/eval_bench/{model}.{ptype}.{bench}.log",
+        benchmark:
+            "results/benchmarks/evaluate/eval_bench/{model}.{ptype}.{bench}.tsv"
+        conda:
+            "../envs/vllm.yaml"
+            if config["evaluation"]["backend"]["name"] == "vllm"
+            else "../envs/cpu.yaml"
+        threads: res("eval_bench", "threads")
+        resources:
+            mem_mb=res("eval_bench", "mem_mb"),
+            runtime=res("eval_bench", "runtime"),
+            gpu=lambda wc: model_gpus("eval_bench", wc.model),
+        params:
+            source=bench_source,
+            shots=eval_shots,
+            decoding=config["evaluation"]["decoding"],
+            backend=lambda wc: model_backend("evaluation", wc.model),
+            tool=config["evaluation"]["tool"],
+            limit=config["evaluation"]["limit"],
+        script:
+            "../scripts/eval_bench.py"

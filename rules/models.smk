@@ -50,11 +50,13 @@ rule init_model:
         "../scripts/init_model.py"
 
 
-# A hub model snapshot (weights, config, tokenizer) for `hub` models; resumable download.
+# A hub model snapshot (weights, config, tokenizer) for `hub` models; resumable download, every
+# file checked against the hub tree; the listing (commit, files, sha256) is its provenance.
 rule download_model:
     output:
-        model=directory("resources/hub/{model}"),
-        manifest=manifest("resources/hub/{model}"),
+        model=directory(hub_model_dir("{model}")),
+        manifest=manifest(hub_model_dir("{model}")),
+        listing=hub_model_listing("{model}"),
     log:
         "logs/models/download_model/{model}.log",
     benchmark:

@@ -1,30 +1,56 @@
 # The paper's table: GSM8k, MATH (= MATH-500), SVAMP, ASDiv, MAWPS, CARP, Avg; one row per model.
-rule report_table:
-    input:
-        metrics=get_eval_metrics(),
-    output:
-        md=TABLE_MD,
-        csv=report_item(TABLE_CSV, "table", "1. Summary table", figure="the table"),
-        svg=report_item(TABLE_SVG, "table_chart", "1. Summary table", figure="as a bar chart"),
-    log:
-        "logs/report/report_table/table.log",
-    benchmark:
-        "results/benchmarks/report/report_table/table.tsv"
-    conda:
-        "../envs/cpu.yaml"
-    threads: res("report_table", "threads")
-    resources:
-        mem_mb=res("report_table", "mem_mb"),
-        runtime=res("report_table", "runtime"),
-    params:
-        models=EVAL_MODELS,
-        prompt_types=PTYPES,
-    script:
-        "../scripts/report_table.py"
+if EVALUATION:
+
+    rule report_table:
+        input:
+            metrics=get_eval_metrics(),
+        output:
+            md=TABLE_MD,
+            csv=report_item(TABLE_CSV, "table", "1. Summary table", figure="the table"),
+            svg=report_item(TABLE_SVG, "table_chart", "1. Summary table", figure="as a bar chart"),
+        log:
+            "logs/report/report_table/table.log",
+        benchmark:
+            "results/benchmarks/report/report_table/table.tsv"
+        conda:
+            "../envs/cpu.yaml"
+        threads: res("report_table", "threads")
+        resources:
+            mem_mb=res("report_table", "mem_mb"),
+            runtime=res("report_table", "runtime"),
+        params:
+            models=EVAL_MODELS,
+            prompt_types=PTYPES,
+            references=REFERENCES,
+        script:
+            "../scripts/report_table.py"
 
 
-# The figures of `snakemake --report`: a score chart per benchmark, the data funnel, packing
-# fill and the loss curves (per-rule runtimes are the report's own statistics).
+# The figures this config has data for: a score chart per benchmark (evaluation), the data funnel
+# (synthesis), packing fill (packed sets) and loss curves (trained models).
+FIGURE_OUTPUTS = {}
+if EVALUATION:
+    FIGURE_OUTPUTS["scores"] = [
+        report_item(
+            f"{FIGURES}/score-{bench}.svg", "score", "2. Scores per benchmark", benchmark=bench
+        )
+        for bench in BENCHES
+    ]
+if REPORT_STATS["prompts"]:
+    FIGURE_OUTPUTS["funnel"] = report_item(
+        f"{FIGURES}/funnel.svg", "funnel", "3. Data", figure="data funnel per source"
+    )
+if PACKED:
+    FIGURE_OUTPUTS["packing"] = report_item(
+        f"{FIGURES}/packing.svg", "packing", "3. Data", figure="packing fill"
+    )
+if TRAINED:
+    FIGURE_OUTPUTS["loss"] = report_item(
+        f"{FIGURES}/loss.svg", "loss", "4. Training", figure="loss curves"
+    )
+
+
+# The figures of `snakemake --report` (per-rule runtimes are the report's own statistics).
 rule report_figures:
     input:
         metrics=get_eval_metrics(),
@@ -33,17 +59,7 @@ rule report_figures:
         packed_stats=REPORT_STATS["packed"].values(),
         trained=REPORT_STATS["trained"].values(),
     output:
-        scores=[
-            report_item(
-                f"{FIGURES}/score-{bench}.svg", "score", "2. Scores per benchmark", benchmark=bench
-            )
-            for bench in BENCHES
-        ],
-        funnel=report_item(
-            f"{FIGURES}/funnel.svg", "funnel", "3. Data", figure="data funnel per source"
-        ),
-        packing=report_item(f"{FIGURES}/packing.svg", "packing", "3. Data", figure="packing fill"),
-        loss=report_item(f"{FIGURES}/loss.svg", "loss", "4. Training", figure="loss curves"),
+        **FIGURE_OUTPUTS,
     log:
         "logs/report/report_figures/figures.log",
     benchmark:

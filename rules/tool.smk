@@ -50,11 +50,11 @@ if TOOL:
         resources:
             mem_mb=res("synth_tool_shard", "mem_mb"),
             runtime=res("synth_tool_shard", "runtime"),
-            gpu=res("synth_tool_shard", "gpu"),
+            gpu=model_gpus("synth_tool_shard", SYNTHESIZER.get("model")),
         params:
             shard_key=lambda wc: f"tool/{wc.tshard}",
             sampling=TOOL["sampling"],
-            backend=config["synthesis"]["backend"],
+            backend=model_backend("synthesis", SYNTHESIZER.get("model")),
             rows_per_batch=TOOL["rows_per_batch"],
             samples_per_prompt=1,
             max_failure_rate=TOOL["max_failure_rate"],

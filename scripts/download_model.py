@@ -8,4 +8,5 @@ with log_to(snakemake.log[0]):
         repo_id=snakemake.params.repo_id,
         revision=snakemake.params.revision,
         out_dir=snakemake.output.model,
+        listing=snakemake.output.listing,
     )

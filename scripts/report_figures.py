@@ -14,8 +14,8 @@ with log_to(snakemake.log[0]):
         corpus_stats=dict(stats["corpora"]),
         packed_stats=dict(stats["packed"]),
         trained=dict(stats["trained"]),
-        scores_out=list(snakemake.output.scores),
-        funnel_out=snakemake.output.funnel,
-        packing_out=snakemake.output.packing,
-        loss_out=snakemake.output.loss,
+        scores_out=list(snakemake.output.get("scores", [])),
+        funnel_out=snakemake.output.get("funnel"),
+        packing_out=snakemake.output.get("packing"),
+        loss_out=snakemake.output.get("loss"),
     )

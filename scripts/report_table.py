@@ -11,4 +11,5 @@ with log_to(snakemake.log[0]):
         md_out=snakemake.output.md,
         csv_out=snakemake.output.csv,
         svg_out=snakemake.output.svg,
+        references=snakemake.params.references,
     )

@@ -17,6 +17,19 @@ from jiuzhang.common.errors import ConfigError
 DOWNLOAD_ROOT = "data"
 
 
+HUB_MODEL_ROOT = "resources/hub"  # download_model puts hub model `name` in HUB_MODEL_ROOT/<name>
+
+
+def hub_model_dir(name: str) -> str:
+    """Where the download_model rule puts the snapshot of hub model `name`."""
+    return f"{HUB_MODEL_ROOT}/{name}"
+
+
+def hub_model_listing(name: str) -> str:
+    """The verified listing (commit, files, sha256) download_model writes beside it."""
+    return f"{hub_model_dir(name)}.download.json"
+
+
 def download_folder(name: str) -> str:
     """Where download `name` puts the repo's files (its layout kept)."""
     return f"{DOWNLOAD_ROOT}/{name}"
@@ -47,8 +60,83 @@ def data_inputs(paths: list[str], downloads: Mapping[str, Any]) -> list[str]:
     return out
 
 
+STAGE_SECTIONS = ("sources", "tool_synthesis", "synthesizer", "target", "evaluation")
+"""The optional sections, each an entry point: a config holds those its targets need."""
+
+KD_KEYS = ("base", "kd_set", "teacher", "pack", "train")
+
+# Target rules of the Snakefile -> the config sections they need.
+TARGET_NEEDS: dict[str, tuple[str, ...]] = {
+    "all_prompts": ("sources",),
+    "all_synth": ("sources",),
+    "all_corpus": ("sources",),
+    "all_tool": ("tool_synthesis",),
+    "all_packed": ("target",),
+    "all_models": ("synthesizer", "target"),
+    "all_eval": ("evaluation",),
+    "all_report": ("evaluation",),
+}
+
+
+def check_sections(raw: Mapping[str, Any]) -> None:
+    """Raise ConfigError when the config's stage sections do not make a plan: nothing to build,
+    synthesis without a synthesizer, a synthesizer that is both given and trained, training on
+    the synthesized corpus without sources. `raw` is the config as written (before the schema
+    filled defaults), so a key the user wrote can be told from a default."""
+    if not any(section in raw for section in STAGE_SECTIONS):
+        raise ConfigError(
+            "config (top level): nothing to build: give `evaluation` (evaluate models), "
+            "`sources` + `synthesizer` (synthesize a corpus) or `target` (train a model)"
+        )
+    synthesizing = [s for s in ("sources", "tool_synthesis") if s in raw]
+    synth = raw.get("synthesizer")
+    if synthesizing and synth is None:
+        raise ConfigError(
+            f"config {synthesizing[0]}: synthesis needs a `synthesizer` section: a given model "
+            "(`model: <key of models>`) or a KD recipe (`base` + `kd_set`)"
+        )
+    if synth is not None:
+        recipe = [k for k in KD_KEYS if k in synth]
+        if "model" in synth and recipe:
+            raise ConfigError(
+                f"config synthesizer: `model` names a ready synthesis model, so the KD recipe "
+                f"keys {recipe} would be ignored: keep one of the two"
+            )
+        if "model" not in synth and not {"base", "kd_set"} <= set(recipe):
+            raise ConfigError(
+                "config synthesizer: give `model` (a ready synthesis model, a key of `models`) "
+                "or both `base` and `kd_set` (a KD recipe)"
+            )
+        if "model" in synth and not synthesizing:
+            raise ConfigError(
+                "config synthesizer.model: nothing to synthesize with it: add `sources` "
+                "(and/or `tool_synthesis`)"
+            )
+    target = raw.get("target")
+    if target is not None and not target.get("data") and "sources" not in raw:
+        raise ConfigError(
+            "config target.data: no corpora listed, which means the synthesized corpus, but "
+            "the config has no `sources` to synthesize it from: list the corpora to train on"
+        )
+
+
+def check_targets(raw: Mapping[str, Any], targets: Sequence[str]) -> None:
+    """Raise ConfigError when a requested target rule needs a section the config lacks."""
+    for target in targets:
+        missing = [s for s in TARGET_NEEDS.get(target, ()) if s not in raw]
+        if target == "all_models" and len(missing) < 2:
+            missing = []  # either trained model is something to build
+        if missing:
+            raise ConfigError(
+                f"config {missing[0]}: the target {target} needs this section, which the "
+                "config lacks"
+            )
+
+
 def check_config(config: Mapping[str, Any]) -> None:
     """Raise ConfigError naming the first key that refers to something that does not exist."""
+    from jiuzhang.report.paper import PAPER_ROWS
+
     models = config["models"]
     for name, spec in models.items():
         kinds = [k for k in ("init", "path", "hub") if k in spec]
@@ -58,20 +146,31 @@ def check_config(config: Mapping[str, Any]) -> None:
             )
         if "revision" in spec and "hub" not in spec:
             raise ConfigError(f"config models.{name}.revision: only a `hub` model has one")
-    for key in ("synthesizer", "target"):
-        base = config[key]["base"]
-        if base not in models:
+    references = {f"models.{n}.paper": s["paper"] for n, s in models.items() if "paper" in s}
+    if "paper" in config.get("target", {}):
+        references["target.paper"] = config["target"]["paper"]
+    for key, row in references.items():
+        if row not in PAPER_ROWS:
             raise ConfigError(
-                f"config {key}.base: {base!r} is not a key of `models` ({sorted(models)})"
+                f"config {key}: {row!r} is not a row of the paper's table "
+                f"({', '.join(PAPER_ROWS)})"
             )
-    target = config["target"]["name"]
+    synth = config.get("synthesizer", {})
+    model_keys = [("synthesizer.base", synth.get("base")), ("synthesizer.model", synth.get("model"))]
+    model_keys.append(("target.base", config.get("target", {}).get("base")))
+    for key, name in model_keys:
+        if name is not None and name not in models:
+            raise ConfigError(
+                f"config {key}: {name!r} is not a key of `models` ({', '.join(sorted(models))})"
+            )
+    target = config["target"]["name"] if "target" in config else None
     if target in models:
         raise ConfigError(f"config target.name: {target!r} clashes with a base model name")
-    known = set(models) | {target}
-    for name in config["evaluation"]["models"]:
-        if name not in known:
+    for name in config.get("evaluation", {}).get("models", []):
+        if name not in models and name != target:
+            has = "target.name" if target else "a trained model (the config has no `target`)"
             raise ConfigError(
-                f"config evaluation.models: {name!r} is neither a key of `models` nor target.name"
+                f"config evaluation.models: {name!r} is neither a key of `models` nor {has}"
             )
     needs_tokenizer = any("init" in spec for spec in models.values())
     if needs_tokenizer and not config["tokenizer"]["texts"]:
@@ -79,6 +178,8 @@ def check_config(config: Mapping[str, Any]) -> None:
             "config tokenizer.texts: `init` models need texts to train a tokenizer on"
         )
     for name, rule in (("synthesizer", "train_synthesizer"), ("target", "train_cpt")):
+        if "train" not in config.get(name, {}):
+            continue
         train = config[name]["train"]
         nodes = config["resources"][rule]["nodes"]
         per_step = nodes * train["nproc_per_node"] * train["micro_batch_size"]
@@ -87,10 +188,13 @@ def check_config(config: Mapping[str, Any]) -> None:
                 f"config {name}.train.global_batch_size: {train['global_batch_size']} is not a "
                 f"multiple of nodes x nproc_per_node x micro_batch_size = {per_step}"
             )
-    for section, rule in (("synthesis", "synth_cot_shard"), ("evaluation", "eval_bench")):
+    jobs = (("synthesis", "synth_cot_shard", synth.get("model")),)
+    if "evaluation" in config:
+        jobs += tuple(("evaluation", "eval_bench", m) for m in config["evaluation"]["models"])
+    for section, rule, model in jobs:
         backend = config[section].get("backend", {})
-        if backend.get("name") != "vllm":
-            continue
+        if backend.get("name") != "vllm" or "gpus" in models.get(model, {}):
+            continue  # a model's `gpus` sets both the job's GPUs and its tensor parallel size
         tp = backend.get("options", {}).get("tensor_parallel_size", 1)
         gpus = config["resources"][rule]["gpu"]
         if tp > gpus:
@@ -99,12 +203,58 @@ def check_config(config: Mapping[str, Any]) -> None:
                 f"resources.{rule}.gpu asks SLURM for {gpus}"
             )
     n_shards = config["prepare"]["n_shards"]
-    for name, source in config["sources"].items():
+    for name, source in config.get("sources", {}).items():
         if 0 < source.get("max_rows", 0) < n_shards:
             raise ConfigError(
                 f"config sources.{name}.max_rows: {source['max_rows']} prompts cannot fill "
                 f"prepare.n_shards = {n_shards} shards"
             )
+
+
+def check_hub_repos(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError naming the key of a hub model or download whose repo or revision the
+    hub says does not exist (or is gated), before any job runs. Only what is not downloaded yet
+    is asked about; offline or unreachable hubs are left to the download jobs."""
+    from jiuzhang.common.hub import HubSnapshot, repo_problem
+
+    asks = []
+    for name, spec in config["models"].items():
+        if "hub" in spec and not os.path.isdir(hub_model_dir(name)):
+            snapshot = HubSnapshot(spec["hub"], "model", spec.get("revision", "main"))
+            asks.append((f"models.{name}.hub", snapshot))
+    for name, spec in config.get("downloads", {}).items():
+        if not os.path.exists(download_listing(name)):
+            asks.append((f"downloads.{name}.repo", HubSnapshot.from_mapping(spec)))
+    for key, snapshot in asks:
+        problem = repo_problem(snapshot)
+        if problem:
+            raise ConfigError(f"config {key}: {snapshot.describe()}: {problem}")
+
+
+def check_corpus_fields(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError naming the `target.data` key of a given corpus file that is missing or
+    whose first row lacks the corpus's input/output fields. Corpora the DAG writes (results/) or
+    downloads (data/<download>/) are checked by the job that reads them."""
+    from jiuzhang.common.errors import DataError
+    from jiuzhang.prepare.sources import FieldSpec, iter_records, resolve_paths
+
+    downloads = config.get("downloads", {})
+    for i, phase in enumerate(config.get("target", {}).get("data", [])):
+        for j, corpus in enumerate(phase["corpora"]):
+            key = f"target.data.{i}.corpora.{j}.paths"
+            spec = FieldSpec(fields=(corpus["input_field"], corpus["output_field"]))
+            for path in corpus["paths"]:
+                if _produced(path) or download_of(path, downloads):
+                    continue
+                try:
+                    for file in resolve_paths([path]):
+                        next(iter(iter_records([file], spec, allow_empty=True)), None)
+                except DataError as exc:
+                    raise ConfigError(f"config {key}: {exc}") from None
+
+
+def _produced(path: str) -> bool:
+    return os.path.normpath(path).split(os.sep)[0] == RESULTS_ROOT
 
 
 RESULTS_ROOT = "results"  # the workflow's own outputs: a model there may not be built yet
@@ -117,7 +267,7 @@ def check_model_paths(config: Mapping[str, Any]) -> None:
     this workflow may still write them. (Separate from `check_config`: this one reads the disk.)"""
     for name, spec in config["models"].items():
         path = spec.get("path")
-        if path is None or os.path.normpath(path).split(os.sep)[0] == RESULTS_ROOT:
+        if path is None or _produced(path):
             continue
         key = f"config models.{name}.path: {path!r}"
         if not os.path.isdir(path):

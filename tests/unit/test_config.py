@@ -12,7 +12,14 @@ import yaml
 from snakemake.utils import validate
 
 from jiuzhang.common.errors import ConfigError
-from jiuzhang.workflow import check_config, data_inputs, download_of
+from jiuzhang.workflow import (
+    check_config,
+    check_corpus_fields,
+    check_sections,
+    check_targets,
+    data_inputs,
+    download_of,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = str(REPO / "config/schemas/config.schema.yaml")
@@ -24,6 +31,9 @@ CONFIGS = [
 ]
 
 
+REPRODUCTIONS = ("llama3-8b", "mistral-7b", "mixtral-8x7b")
+
+
 def _load(path: Path) -> dict:
     return yaml.safe_load(path.read_text())
 
@@ -31,19 +41,19 @@ def _load(path: Path) -> dict:
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
 def test_shipped_configs_validate(path: Path) -> None:
     config = _load(path)
+    raw = copy.deepcopy(config)
     validate(config, SCHEMA)
+    check_sections(raw)
     check_config(config)
     assert config["prepare"]["templates"] == "prompts/cot"  # filled or given
 
 
 def test_paper_configs_use_the_papers_zero_stages() -> None:
-    stages = {
-        p.stem: _load(p)["target"]["train"]["zero_stage"]
-        for p in (REPO / "config/paper").glob("*.yaml")
-    }
-    assert stages == {"llama3-8b": 2, "mistral-7b": 2, "mixtral-8x7b": 3}
-    for path in (REPO / "config/paper").glob("*.yaml"):
-        train = _load(path)["target"]["train"]
+    trains = {p.stem: _load(p).get("target") for p in (REPO / "config/paper").glob("*.yaml")}
+    stages = {name: t["train"]["zero_stage"] for name, t in trains.items() if t}
+    assert stages == {"llama3-8b": 2, "mistral-7b": 2, "mixtral-8x7b": 3, "released-corpora": 2}
+    for name in stages:
+        train = trains[name]["train"]
         assert train["learning_rate"] == 1.0e-5 and train["stable_ratio"] == 0.85
         assert train["global_batch_size"] == 512
 
@@ -193,10 +203,120 @@ def _key_paths(node: object, prefix: str = "") -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "paper", sorted((REPO / "config/paper").glob("*.yaml")), ids=lambda p: p.stem
+    "paper", [REPO / f"config/paper/{n}.yaml" for n in REPRODUCTIONS], ids=lambda p: p.stem
 )
 def test_rehearsal_sets_every_key_a_paper_config_sets(paper: Path) -> None:
-    """What CI rehearses (.test/config/rehearsal.yaml) cannot drift from what users run."""
+    """What CI rehearses (.test/config/rehearsal.yaml) cannot drift from what users run (the
+    whole reproductions; the released-artifact entry points run in test_entry_points.py)."""
     rehearsal = _key_paths(_load(REPO / ".test/config/rehearsal.yaml"))
     missing = _key_paths(_load(paper)) - rehearsal
     assert not missing, f"{paper.name} sets keys the rehearsal does not: {sorted(missing)}"
+
+
+def _checked(config: dict) -> dict:
+    raw = copy.deepcopy(config)
+    validate(config, SCHEMA)
+    check_sections(raw)
+    check_config(config)
+    return config
+
+
+EVAL_ONLY = {
+    "models": {"m": {"path": "results/m"}},
+    "evaluation": {"models": ["m"], "benchmarks": {"gsm8k": "x.jsonl"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"models": {"m": {"path": "p"}}}, r"config \(top level\): nothing to build"),
+        (
+            {**EVAL_ONLY, "evaluation": {"models": ["tuned"], "benchmarks": {"gsm8k": "x"}}},
+            "evaluation.models: 'tuned' is neither a key of `models` nor a trained model "
+            r"\(the config has no `target`\)",
+        ),
+        (
+            {**EVAL_ONLY, "sources": {"s": {"builder": "wiki", "paths": ["a"]}}},
+            "config sources: synthesis needs a `synthesizer` section",
+        ),
+        (
+            {**EVAL_ONLY, "synthesizer": {"model": "m", "kd_set": "k.jsonl"}},
+            r"synthesizer: `model` names a ready synthesis model, so the KD recipe keys \['kd_set'\]",
+        ),
+        (
+            {**EVAL_ONLY, "synthesizer": {"base": "m"}},
+            "config synthesizer: give `model`",
+        ),
+        (
+            {**EVAL_ONLY, "synthesizer": {"model": "m"}},
+            "config synthesizer.model: nothing to synthesize with it",
+        ),
+        (
+            {**EVAL_ONLY, "target": {"base": "m", "name": "t"}},
+            "config target.data: no corpora listed, which means the synthesized corpus",
+        ),
+        (
+            {
+                **EVAL_ONLY,
+                "sources": {"s": {"builder": "wiki", "paths": ["a"]}},
+                "synthesizer": {"model": "ghost"},
+            },
+            "config synthesizer.model: 'ghost' is not a key of `models`",
+        ),
+        (
+            {"models": {"m": {"path": "p", "paper": "JiuZhang3.0-9B"}}, **{
+                k: v for k, v in EVAL_ONLY.items() if k != "models"}},
+            r"models.m.paper: 'JiuZhang3.0-9B' is not a row of the paper's table \(GPT-4, ",
+        ),
+    ],
+    ids=["empty", "no_target", "no_synthesizer", "both", "half_recipe", "idle_synthesizer",
+         "no_corpora", "ghost_synthesizer", "paper_row"],
+)  # fmt: skip
+def test_each_section_is_optional_but_a_needed_one_is_named(config: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _checked(copy.deepcopy(config))
+
+
+def test_entry_point_configs_pass_and_fill_only_their_sections() -> None:
+    config = _checked(copy.deepcopy(EVAL_ONLY))
+    assert "target" not in config and "synthesizer" not in config and "sources" not in config
+    synth = _checked({
+        "models": {"s": {"hub": "o/s"}},
+        "sources": {"w": {"builder": "wiki", "paths": ["a"]}},
+        "synthesizer": {"model": "s"},
+    })  # fmt: skip
+    assert synth["synthesizer"] == {"model": "s"} and "evaluation" not in synth
+    train = _checked({
+        "models": {"b": {"hub": "o/b"}},
+        "target": {"base": "b", "name": "t", "data": [
+            {"name": "pt", "corpora": [{"name": "c", "paths": ["results/c.jsonl"]}]}]},
+    })  # fmt: skip
+    assert train["target"]["train"]["zero_stage"] == 2
+
+
+def test_a_requested_target_names_the_section_it_needs() -> None:
+    check_targets(EVAL_ONLY, ["all_eval", "results/report/table.md"])
+    with pytest.raises(ConfigError, match="config sources: the target all_corpus needs"):
+        check_targets(EVAL_ONLY, ["all_corpus"])
+    with pytest.raises(ConfigError, match="config synthesizer: the target all_models needs"):
+        check_targets(EVAL_ONLY, ["all_models"])
+
+
+def test_a_given_corpus_without_its_fields_is_named_at_parse_time(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    good.write_text('{"input": "q", "output": "a"}\n')
+    bad.write_text('{"question": "q", "answer": "a"}\n')
+    corpora = [{"name": "g", "paths": [str(good)]}, {"name": "b", "paths": [str(bad)]}]
+    config = _checked({
+        "models": {"b": {"hub": "o/b"}},
+        "target": {"base": "b", "name": "t", "data": [{"name": "pt", "corpora": corpora}]},
+    })  # fmt: skip
+    with pytest.raises(ConfigError, match=rf"target.data.0.corpora.1.paths: {bad}:1: missing field 'input'"):
+        check_corpus_fields(config)
+    config["target"]["data"][0]["corpora"][1]["input_field"] = "question"
+    config["target"]["data"][0]["corpora"][1]["output_field"] = "answer"
+    check_corpus_fields(config)
+    config["target"]["data"][0]["corpora"][0]["paths"] = [str(tmp_path / "none.jsonl")]
+    with pytest.raises(ConfigError, match="corpora.0.paths: .*none.jsonl: file not found"):
+        check_corpus_fields(config)

@@ -60,7 +60,8 @@ def file_digests(path: str | os.PathLike[str]) -> tuple[str, str]:
     return sha256.hexdigest(), blob.hexdigest()
 
 
-def _hub_error(spec: HubSnapshot, exc: Exception) -> DataError:
+def _why(exc: Exception) -> str:
+    """Why a hub call failed, in words a user can act on."""
     from huggingface_hub.errors import (
         GatedRepoError,
         LocalEntryNotFoundError,
@@ -70,16 +71,38 @@ def _hub_error(spec: HubSnapshot, exc: Exception) -> DataError:
     )
 
     if isinstance(exc, RevisionNotFoundError):
-        why = "revision not found"
-    elif isinstance(exc, GatedRepoError):
-        why = "gated repo: accept its terms on the hub and log in (`hf auth login` or HF_TOKEN)"
-    elif isinstance(exc, RepositoryNotFoundError):
-        why = "repository not found (or private: log in with `hf auth login` or set HF_TOKEN)"
-    elif isinstance(exc, (OfflineModeIsEnabled, LocalEntryNotFoundError)):
-        why = f"hub unreachable or offline mode on ({type(exc).__name__})"
-    else:
-        why = f"{type(exc).__name__}: {exc}"
-    return DataError(f"{spec.describe()}: cannot download from the Hugging Face hub: {why}")
+        return "revision not found"
+    if isinstance(exc, GatedRepoError):
+        return "gated repo: accept its terms on the hub and log in (`hf auth login` or HF_TOKEN)"
+    if isinstance(exc, RepositoryNotFoundError):
+        return "repository not found (or private: log in with `hf auth login` or set HF_TOKEN)"
+    if isinstance(exc, (OfflineModeIsEnabled, LocalEntryNotFoundError)):
+        return f"hub unreachable or offline mode on ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _hub_error(spec: HubSnapshot, exc: Exception) -> DataError:
+    return DataError(f"{spec.describe()}: cannot download from the Hugging Face hub: {_why(exc)}")
+
+
+def repo_problem(spec: HubSnapshot, *, timeout: float = 10.0) -> str | None:
+    """Why `spec`'s repo or revision cannot be downloaded, when the hub says so (not found,
+    gated, no such revision); None when it exists or the hub cannot be asked (offline, no
+    network: the download job reports that itself)."""
+    from huggingface_hub import HfApi, constants
+    from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
+
+    if constants.HF_HUB_OFFLINE:
+        return None
+    try:
+        HfApi().repo_info(
+            spec.repo, repo_type=spec.repo_type, revision=spec.revision, timeout=timeout
+        )
+    except (RepositoryNotFoundError, RevisionNotFoundError) as exc:  # gated repos too
+        return _why(exc)
+    except Exception as exc:  # server or network trouble: the download job will say
+        log.info("could not check %s on the hub: %s", spec.describe(), exc)
+    return None
 
 
 def _check(local: Path, entry: Any) -> tuple[str | None, str]:

@@ -131,43 +131,49 @@ def run_report_figures(
     packed_stats: Mapping[str, str],
     trained: Mapping[str, str],
     scores_out: Sequence[str],
-    funnel_out: str,
-    packing_out: str,
-    loss_out: str,
+    funnel_out: str | None,
+    packing_out: str | None,
+    loss_out: str | None,
 ) -> None:
-    """Write every figure; `scores_out` is in the order of `benchmarks`."""
-    table = collect(metrics)
-    n_items = {}
-    for path in metrics:
-        doc = read_json(path)
-        n_items[(doc["model"], doc["prompt_type"], doc["benchmark"])] = doc["n"]
-    for bench, out in zip(benchmarks, scores_out, strict=True):
-        write_text(out, score_svg(table, bench, models, prompt_types, n_items))
-    write_text(
-        funnel_out,
-        funnel_svg(
-            {s: read_json(p) for s, p in prompt_stats.items()},
-            {c: read_json(p) for c, p in corpus_stats.items()},
-        ),
-    )
-    write_text(packing_out, packing_svg({n: read_json(p) for n, p in packed_stats.items()}))
-    logs = {}
-    for name, model_dir in trained.items():
-        log_file = Path(model_dir) / "train_log.json"
-        if not log_file.is_file():
-            raise DataError(f"{model_dir}: no train_log.json (not a model this pipeline trained)")
-        logs[name] = read_json(log_file)
-    write_text(loss_out, loss_svg(logs))
-    write_manifest(
-        funnel_out,
-        inputs={
-            "metrics": list(metrics),
-            "prompt_stats": list(prompt_stats.values()),
-            "corpus_stats": list(corpus_stats.values()),
-            "packed_stats": list(packed_stats.values()),
-            "train_logs": [str(Path(d) / "train_log.json") for d in trained.values()],
-        },
-        outputs=[*scores_out, packing_out, loss_out],
-        params={"models": list(models), "prompt_types": list(prompt_types)},
-    )
-    log.info("figures: %d score charts, funnel, packing, loss", len(scores_out))
+    """Write the figures a run has data for (`scores_out` in the order of `benchmarks`; an
+    output of None is a figure this config has no data for), each with its own manifest."""
+    params = {"models": list(models), "prompt_types": list(prompt_types)}
+    if scores_out:
+        table = collect(metrics)
+        n_items = {}
+        for path in metrics:
+            doc = read_json(path)
+            n_items[(doc["model"], doc["prompt_type"], doc["benchmark"])] = doc["n"]
+        for bench, out in zip(benchmarks, scores_out, strict=True):
+            write_text(out, score_svg(table, bench, models, prompt_types, n_items))
+            write_manifest(out, inputs={"metrics": list(metrics)}, params=params)
+    if funnel_out:
+        prompts = {s: read_json(p) for s, p in prompt_stats.items()}
+        corpora = {c: read_json(p) for c, p in corpus_stats.items()}
+        write_text(funnel_out, funnel_svg(prompts, corpora))
+        write_manifest(
+            funnel_out,
+            inputs={
+                "prompt_stats": list(prompt_stats.values()),
+                "corpus_stats": list(corpus_stats.values()),
+            },
+        )
+    if packing_out:
+        write_text(packing_out, packing_svg({n: read_json(p) for n, p in packed_stats.items()}))
+        write_manifest(packing_out, inputs={"packed_stats": list(packed_stats.values())})
+    if loss_out:
+        logs = {}
+        for name, model_dir in trained.items():
+            log_file = Path(model_dir) / "train_log.json"
+            if not log_file.is_file():
+                raise DataError(
+                    f"{model_dir}: no train_log.json (not a model this pipeline trained)"
+                )
+            logs[name] = read_json(log_file)
+        write_text(loss_out, loss_svg(logs))
+        write_manifest(
+            loss_out,
+            inputs={"train_logs": [str(Path(d) / "train_log.json") for d in trained.values()]},
+        )
+    written = [*scores_out, funnel_out, packing_out, loss_out]
+    log.info("figures: %s", ", ".join(Path(p).name for p in written if p))

@@ -15,6 +15,7 @@ from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_json, write_text
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
+from jiuzhang.report import paper
 from jiuzhang.report.plot import bar_chart_svg
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,33 @@ def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, flo
     return table
 
 
+def _cells(scores: Mapping[str, float], columns: Sequence[str], dash: str = "-") -> list[str]:
+    """One decimal per benchmark, then Avg: the mean of all six, or the given "avg"."""
+    cells = [f"{scores[c]:.1f}" if c in scores else dash for c in columns]
+    present = [scores[c] for c in columns if c in scores]
+    if "avg" in scores:
+        avg = f"{scores['avg']:.1f}"
+    else:
+        avg = f"{sum(present) / len(present):.1f}" if len(present) == len(columns) else dash
+    return [*cells, avg]
+
+
+def _mean(scores: Mapping[str, float], columns: Sequence[str]) -> float | None:
+    present = [scores[c] for c in columns if c in scores]
+    return sum(present) / len(present) if len(present) == len(columns) else None
+
+
 def table_rows(
     table: Mapping[tuple[str, str], Mapping[str, float]],
     models: Sequence[str],
     ptypes: Sequence[str],
+    references: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and formatted rows (one decimal, '-' where a benchmark was not run)."""
+    """Header and formatted rows (one decimal, '-' where a benchmark was not run).
+
+    With `references` (model -> row of the paper's table), every `jiuzhang` row is followed by
+    the paper's numbers and the difference (ours - paper) per cell; a model without a paper row
+    gets those two rows blank."""
     columns = list(PAPER_COLUMNS)
     header = ["Model", *PAPER_COLUMNS.values(), "Avg"]
     rows = []
@@ -48,10 +70,18 @@ def table_rows(
         for ptype in ptypes:
             scores = table.get((model, ptype), {})
             label = model if len(ptypes) == 1 else f"{model} ({ptype})"
-            cells = [f"{scores[c]:.1f}" if c in scores else "-" for c in columns]
-            present = [scores[c] for c in columns if c in scores]
-            avg = f"{sum(present) / len(present):.1f}" if len(present) == len(columns) else "-"
-            rows.append([label, *cells, avg])
+            rows.append([label, *_cells(scores, columns)])
+            if references is None or ptype != paper.PROMPT_TYPE:
+                continue
+            row_name = references.get(model)
+            theirs = dict(paper.paper_scores(row_name)) if row_name else {}
+            rows.append([f"{label}: paper ({row_name or 'no row'})", *_cells(theirs, columns, "")])
+            ours = {**scores, "avg": _mean(scores, columns)}
+            deltas = [
+                f"{ours[c] - theirs[c]:+.1f}" if ours.get(c) is not None and c in theirs else ""
+                for c in [*columns, "avg"]
+            ]
+            rows.append([f"{label}: ours - paper", *deltas])
     return header, rows
 
 
@@ -70,24 +100,40 @@ def run_report_table(
     md_out: str,
     csv_out: str,
     svg_out: str | None = None,
+    references: Mapping[str, str] | None = None,
 ) -> str:
-    """Write the markdown and CSV tables (and the SVG chart); return the markdown."""
-    header, rows = table_rows(collect(metrics), models, prompt_types)
+    """Write the markdown and CSV tables (and the SVG chart); return the markdown.
+
+    `references` (model -> row of the paper's table; may be empty) adds the paper's numbers and
+    the differences (see `table_rows`); None leaves them out."""
+    table = collect(metrics)
+    header, rows = table_rows(table, models, prompt_types, references)
     markdown = to_markdown(header, rows)
     note = "\nMATH = MATH-500 (`math-oai`); accuracy in %, greedy decoding.\n"
+    if references is not None:
+        note += (
+            f"Paper rows: {paper.SOURCE}, compared on the `{paper.PROMPT_TYPE}` prompt type; "
+            "blank where the paper has no row for the model or did not report the benchmark.\n"
+        )
     write_text(md_out, markdown + note)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     write_text(csv_out, buffer.getvalue())
-    if svg_out:
-        write_text(svg_out, bar_chart_svg(header, rows, "Accuracy (%), greedy; MATH = MATH-500"))
+    if svg_out:  # our scores only: the chart compares models, the table compares with the paper
+        _, ours = table_rows(table, models, prompt_types)
+        write_text(svg_out, bar_chart_svg(header, ours, "Accuracy (%), greedy; MATH = MATH-500"))
     write_manifest(
         md_out,
         inputs={"metrics": list(metrics)},
         outputs=[csv_out, *([svg_out] if svg_out else [])],
-        params={"models": list(models), "prompt_types": list(prompt_types)},
+        params={
+            "models": list(models),
+            "prompt_types": list(prompt_types),
+            "references": None if references is None else dict(references),
+            **({"paper_source": paper.SOURCE} if references is not None else {}),
+        },
         counts={"rows": len(rows)},
     )
     log.info("table:\n%s", markdown)

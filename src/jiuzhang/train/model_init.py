@@ -15,7 +15,7 @@ from typing import Any
 
 from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import DataError
-from jiuzhang.common.io import atomic_path, read_jsonl
+from jiuzhang.common.io import atomic_path, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
 
 log = logging.getLogger(__name__)
@@ -142,21 +142,32 @@ def run_init_model(*, arch: Mapping[str, Any], tokenizer: str, out_dir: str, see
 HUB_PATTERNS = ("*.json", "*.safetensors", "*.model", "*.txt", "*.tiktoken", "*.py")
 
 
-def run_download_model(*, repo_id: str, revision: str, out_dir: str) -> None:
-    """Rule entry point: download a hub model snapshot (resumable, verified) into `out_dir`."""
+def run_download_model(
+    *, repo_id: str, revision: str, out_dir: str, listing: str | None = None
+) -> None:
+    """Rule entry point: download a hub model snapshot (resumable, verified) into `out_dir` and
+    its listing (commit, files with sha256) into `listing` (default `<out_dir>.download.json`),
+    the input its manifest names."""
     from jiuzhang.common.hub import HubSnapshot, download_snapshot
 
     target = Path(out_dir)
+    listing = listing or f"{out_dir}.download.json"
     # Download into a stable staging folder so an interrupted job resumes where it stopped
     # (Snakemake removes a directory output before it reruns the job).
     staging = target.with_name(target.name + ".download")
     spec = HubSnapshot(repo=repo_id, repo_type="model", revision=revision, include=HUB_PATTERNS)
-    listing = download_snapshot(spec, staging)
+    document = download_snapshot(spec, staging)
     if not (staging / "config.json").is_file():
         raise DataError(f"{repo_id}: downloaded snapshot has no config.json")
+    if not any(name.endswith(".safetensors") for name in document["files"]):
+        raise DataError(
+            f"{spec.describe()}: the repo holds no *.safetensors weights (the format fetched)"
+        )
+    write_json(listing, document)
     os.replace(staging, target)
     write_manifest(
         out_dir,
+        inputs={"listing": listing},
         params={"repo_id": repo_id, "revision": revision, "patterns": list(HUB_PATTERNS)},
-        counts={"commit": listing["commit"], "files": len(listing["files"])},
+        counts={"commit": document["commit"], "files": len(document["files"])},
     )

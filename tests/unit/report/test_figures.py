@@ -79,5 +79,23 @@ def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path)
     )
     texts = _texts((out / "score-svamp.svg").read_text())
     assert "SVAMP (svamp): accuracy, greedy" in texts and "55.5 % of 30" in texts
+    # each figure names its own inputs
+    manifest = json.loads((out / "score-svamp.svg.manifest.json").read_text())
+    assert list(manifest["inputs"]) == ["metrics"] and len(manifest["inputs"]["metrics"]) == 4
     manifest = json.loads((out / "funnel.svg.manifest.json").read_text())
-    assert len(manifest["outputs"]) == 4 and len(manifest["inputs"]["metrics"]) == 4
+    assert sorted(manifest["inputs"]) == ["corpus_stats", "prompt_stats"]
+    loss = json.loads((out / "loss.svg.manifest.json").read_text())
+    assert list(loss["inputs"]["train_logs"]) == [str(tmp_path / "model/train_log.json")]
+
+
+def test_a_run_without_synthesis_or_training_writes_the_score_charts_only(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    doc = {"model": "m", "prompt_type": "jiuzhang", "benchmark": "gsm8k", "accuracy": 5.0, "n": 4}
+    path.write_text(json.dumps(doc))
+    out = tmp_path / "figures"
+    run_report_figures(
+        metrics=[str(path)], models=["m"], prompt_types=["jiuzhang"], benchmarks=["gsm8k"],
+        prompt_stats={}, corpus_stats={}, packed_stats={}, trained={},
+        scores_out=[str(out / "score-gsm8k.svg")], funnel_out=None, packing_out=None, loss_out=None,
+    )  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == ["score-gsm8k.svg", "score-gsm8k.svg.manifest.json"]

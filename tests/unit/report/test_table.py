@@ -74,3 +74,48 @@ def test_chart_has_a_bar_per_score_and_is_deterministic(tmp_path: Path) -> None:
     # jz-7b: six benchmarks + Avg; partial: GSM8k only
     assert len(bars) == 8
     assert "jz-7b: 78.8" in svg and "partial: 50.0" in svg and "MATH-500" in svg
+
+
+def test_paper_rows_sit_beside_ours_with_the_difference(tmp_path: Path) -> None:
+    ours = {**PAPER_7B, "gsm8k": 87.1, "carp_en": 52.0}
+    files = _metrics(tmp_path, "jz-7b", ours) + _metrics(tmp_path, "base", {"gsm8k": 40.0})
+    md = run_report_table(
+        metrics=files,
+        models=["jz-7b", "base"],
+        prompt_types=["jiuzhang"],
+        md_out=str(tmp_path / "t.md"),
+        csv_out=str(tmp_path / "t.csv"),
+        references={"jz-7b": "JiuZhang3.0-7B"},
+    )
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert lines[1] == "jz-7b,87.1,52.8,90.4,92.6,97.3,52.0,78.7"
+    assert lines[2] == "jz-7b: paper (JiuZhang3.0-7B),88.6,52.8,90.4,92.6,97.3,51.0,78.8"
+    # ours - paper per cell; Avg: our mean (78.70) - the paper's printed 78.8
+    assert lines[3] == "jz-7b: ours - paper,-1.5,+0.0,+0.0,+0.0,+0.0,+1.0,-0.1"
+    assert lines[4] == "base,40.0,-,-,-,-,-,-"
+    assert lines[5:] == ["base: paper (no row),,,,,,,", "base: ours - paper,,,,,,,"]
+    assert "| jz-7b: ours - paper | -1.5 |" in md
+    assert "arXiv:2405.14365" in (tmp_path / "t.md").read_text()  # the source, cited
+    manifest = json.loads((tmp_path / "t.md.manifest.json").read_text())
+    assert manifest["params"]["references"] == {"jz-7b": "JiuZhang3.0-7B"}
+
+
+def test_paper_rows_follow_the_jiuzhang_prompt_type_only(tmp_path: Path) -> None:
+    files = _metrics(tmp_path, "jz-7b", PAPER_7B)
+    run_report_table(
+        metrics=files,
+        models=["jz-7b"],
+        prompt_types=["jiuzhang", "jiuzhang_tora"],
+        md_out=str(tmp_path / "t.md"),
+        csv_out=str(tmp_path / "t.csv"),
+        references={"jz-7b": "ChatGLM-Math-32B"},  # reports GSM8k and MATH only
+    )
+    rows = [line.split(",") for line in (tmp_path / "t.csv").read_text().splitlines()[1:]]
+    assert [r[0] for r in rows] == [
+        "jz-7b (jiuzhang)",
+        "jz-7b (jiuzhang): paper (ChatGLM-Math-32B)",
+        "jz-7b (jiuzhang): ours - paper",
+        "jz-7b (jiuzhang_tora)",
+    ]
+    assert rows[1][1:] == ["82.6", "40.6", "", "", "", "", ""]
+    assert rows[2][1:] == ["+6.0", "+12.2", "", "", "", "", ""]
