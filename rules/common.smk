@@ -13,6 +13,7 @@ from jiuzhang.workflow import (
     check_model_paths,
     check_sections,
     check_targets,
+    command_line_targets,
     config_error,
 )
 
@@ -23,8 +24,7 @@ RAW_CONFIG = copy.deepcopy(config)
 try:
     validate(config, schema="../config/schemas/config.schema.yaml")
     check_sections(RAW_CONFIG)
-    if workflow.dag_settings is not None:
-        check_targets(RAW_CONFIG, sorted(workflow.dag_settings.targets))
+    check_targets(RAW_CONFIG, command_line_targets())
     check_config(config)
     check_model_paths(config)
     check_corpus_fields(config)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -118,6 +119,22 @@ def check_sections(raw: Mapping[str, Any]) -> None:
             "config target.data: no corpora listed, which means the synthesized corpus, but "
             "the config has no `sources` to synthesize it from: list the corpora to train on"
         )
+
+
+def command_line_targets(argv: Sequence[str] | None = None) -> list[str]:
+    """The targets named on the `snakemake` command line (the workflow is parsed before
+    Snakemake hands them to it); empty when Snakemake was not started from its command line."""
+    argv = list(sys.argv if argv is None else argv)
+    program = argv[0] if argv else ""
+    if os.path.basename(program) != "snakemake" and not program.endswith("snakemake/__main__.py"):
+        return []
+    from snakemake.cli import get_argument_parser
+
+    try:
+        args, _ = get_argument_parser().parse_known_args(argv[1:])
+    except SystemExit:  # not parseable here: Snakemake itself will say why
+        return []
+    return list(args.targets or [])
 
 
 def check_targets(raw: Mapping[str, Any], targets: Sequence[str]) -> None:

@@ -12,6 +12,9 @@ The script is a tool-using solver (for the multi-round tool loop of `jiuzhang_to
 - a prompt ending with "43\\n```\\n" -> "The answer is $\\boxed{43}$." and EOS.
 Running freely (no tool loop), "\\n```output" is followed by the answer and EOS.
 
+`writer_llama` builds the same kind of model for any list of pieces (e.g. a synthesizer that
+always writes one problem and its solution).
+
 Both generation engines load it like any checkpoint (safetensors + tokenizer.json), so it tests the
 tool loop, the sandbox and the engines' agreement on real forward passes.
 """
@@ -32,6 +35,35 @@ PIECES = [CODE_1, CODE_2, FENCE, STOP, OUT_1, OUT_2, ANSWER]
 
 def scripted_llama(root: str | Path, *, max_positions: int = 512) -> Path:
     """Build the scripted model in `<root>/model` (tokenizer in `<root>/tok`); return its path."""
+    successor = {
+        CODE_1: FENCE,
+        CODE_2: FENCE,
+        FENCE: STOP,
+        STOP: ANSWER,
+        OUT_1: CODE_2,
+        OUT_2: ANSWER,
+        ANSWER: None,  # EOS
+    }
+    texts = ["## Question\nWhat is 6 times 7?\n\n## Code Solution\n"] * 10
+    return _bigram_llama(root, successor, CODE_1, texts, max_positions)
+
+
+def writer_llama(root: str | Path, pieces: list[str], *, max_positions: int = 4096) -> Path:
+    """A model whose greedy continuation of any prompt is `pieces` joined, then EOS (e.g. a
+    synthesizer that always writes the same problem and solution)."""
+    successor: dict[str, str | None] = dict(zip(pieces, [*pieces[1:], None], strict=True))
+    texts = ["Every prompt gets the same answer from this model.\n"] * 10
+    return _bigram_llama(root, successor, pieces[0], texts, max_positions)
+
+
+def _bigram_llama(
+    root: str | Path,
+    successor: dict[str, str | None],
+    first: str,
+    texts: list[str],
+    max_positions: int,
+) -> Path:
+    """Text pieces as added tokens; piece -> next piece (None: EOS), any other token -> `first`."""
     import torch
     from tokenizers import AddedToken
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
@@ -39,11 +71,11 @@ def scripted_llama(root: str | Path, *, max_positions: int = 512) -> Path:
     from jiuzhang.train.model_init import train_tokenizer
 
     root = Path(root)
-    texts = ["## Question\nWhat is 6 times 7?\n\n## Code Solution\n"] * 10
+    pieces = list(successor)
     train_tokenizer(texts, 300, root / "tok")
     tokenizer = AutoTokenizer.from_pretrained(root / "tok")
-    tokenizer.add_tokens([AddedToken(p, normalized=False, special=False) for p in PIECES])
-    ids = {p: tokenizer.convert_tokens_to_ids(p) for p in PIECES}
+    tokenizer.add_tokens([AddedToken(p, normalized=False, special=False) for p in pieces])
+    ids = {p: tokenizer.convert_tokens_to_ids(p) for p in pieces}
     vocab = len(tokenizer)
     hidden = 32 * ((vocab + 31) // 32)  # one-hot embeddings; 32-wide heads (vLLM's CPU kernels)
     config = LlamaConfig(
@@ -61,14 +93,8 @@ def scripted_llama(root: str | Path, *, max_positions: int = 512) -> Path:
         dtype="float32",
     )
     model = LlamaForCausalLM(config)
-    successor = {
-        ids[CODE_1]: ids[FENCE],
-        ids[CODE_2]: ids[FENCE],
-        ids[FENCE]: ids[STOP],
-        ids[STOP]: ids[ANSWER],
-        ids[OUT_1]: ids[CODE_2],
-        ids[OUT_2]: ids[ANSWER],
-        ids[ANSWER]: tokenizer.eos_token_id,
+    following = {
+        ids[p]: tokenizer.eos_token_id if nxt is None else ids[nxt] for p, nxt in successor.items()
     }
     with torch.no_grad():
         for param in model.parameters():
@@ -79,7 +105,7 @@ def scripted_llama(root: str | Path, *, max_positions: int = 512) -> Path:
             layer.post_attention_layernorm.weight.fill_(1.0)
         model.model.embed_tokens.weight[:, :vocab].copy_(torch.eye(vocab))
         for token in range(vocab):
-            model.lm_head.weight[successor.get(token, ids[CODE_1]), token] = 1.0
+            model.lm_head.weight[following.get(token, ids[first]), token] = 1.0
     out = root / "model"
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)

@@ -120,6 +120,9 @@ def test_every_branch_ran(rehearsed: tuple[Path, str, list[str]]) -> None:
     assert counted == {"jiuzhang": BENCHES, "jiuzhang_tora": BENCHES, "cot": BENCHES}
     table = (results / "report/table.md").read_text()
     assert all(f"jiuzhang3-7b ({ptype})" in table for ptype in counted)
+    # target.paper: the paper's JiuZhang3.0-7B row and the difference follow our jiuzhang row
+    assert "| jiuzhang3-7b (jiuzhang): paper (JiuZhang3.0-7B) | 88.6 | 52.8 |" in table
+    assert "| jiuzhang3-7b (jiuzhang): ours - paper |" in table
 
 
 def test_tool_branch_ran_programs_in_the_sandbox(rehearsed: tuple[Path, str, list[str]]) -> None:

@@ -17,6 +17,7 @@ from jiuzhang.workflow import (
     check_corpus_fields,
     check_sections,
     check_targets,
+    command_line_targets,
     data_inputs,
     download_of,
 )
@@ -293,6 +294,13 @@ def test_entry_point_configs_pass_and_fill_only_their_sections() -> None:
             {"name": "pt", "corpora": [{"name": "c", "paths": ["results/c.jsonl"]}]}]},
     })  # fmt: skip
     assert train["target"]["train"]["zero_stage"] == 2
+
+
+def test_targets_are_read_from_the_snakemake_command_line() -> None:
+    argv = ["/x/bin/snakemake", "--profile", "p", "all_eval", "-n", "--configfile", "c.yaml"]
+    assert command_line_targets(argv) == ["all_eval"]
+    assert command_line_targets(["/x/snakemake/__main__.py", "all_corpus", "-c1"]) == ["all_corpus"]
+    assert command_line_targets(["/x/bin/pytest", "all_corpus"]) == []
 
 
 def test_a_requested_target_names_the_section_it_needs() -> None:
