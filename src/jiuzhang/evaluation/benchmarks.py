@@ -26,7 +26,7 @@ from typing import Any
 
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_jsonl
-from jiuzhang.evaluation.extract import last_boxed
+from jiuzhang.evaluation.extract import boxed_answer, extract
 
 __all__ = [
     "BENCHMARKS",
@@ -106,11 +106,6 @@ def _gold_text(raw: Any, key: str, where: str) -> str:
     return _text({key: raw}, key, where)
 
 
-def _gold_number(raw: Any, key: str, where: str) -> str:
-    """A raw numeric gold field (a JSON number) as text."""
-    return _number({key: raw}, key, where)
-
-
 def _ref_gsm8k(raw: Any, key: str, where: str) -> str:
     answer = _gold_text(raw, key, where)
     if "####" not in answer:
@@ -118,11 +113,49 @@ def _ref_gsm8k(raw: Any, key: str, where: str) -> str:
     return _nonempty(_DIGIT_COMMA_RE.sub("", answer.rsplit("####", 1)[1]), key, where)
 
 
+_BARE_MAX_CHARS = 300
+_DELIMITED_RE = re.compile(r"^(?:\$\$(.*)\$\$|\$(.*)\$|\\\((.*)\\\)|\\\[(.*)\\\])$", re.DOTALL)
+
+
 def _ref_math(raw: Any, key: str, where: str) -> str:
-    gold = last_boxed(_gold_text(raw, key, where))
-    if gold is None:
-        raise DataError(f"{where}: field {key!r} has no \\boxed{{}} answer")
-    return gold
+    """A full solution's last `\\boxed{}` (with boxes joined to it: "\\boxed{1}, \\boxed{2}" ->
+    "1,2"); else a bare answer (MATH-500's `answer` field, e.g. "\\frac{1}{2}" or
+    "$(3, \\frac{\\pi}{2})$"): one line of at most 300 characters, its math delimiters removed;
+    else the answer a longer solution states ("The final answer is $X$"). Anything else holds no
+    answer (DataError)."""
+    text = _gold_text(raw, key, where)
+    gold = boxed_answer(text)
+    if gold is not None:
+        return gold
+    if "\n" in text or len(text) > _BARE_MAX_CHARS:
+        stated, by = extract(text)
+        if by == "answer-phrase" and stated:
+            return stated
+        raise DataError(
+            f"{where}: field {key!r} has no \\boxed{{}} answer, no \"The final answer is\" and "
+            "is not a bare one-line answer"
+        )
+    match = _DELIMITED_RE.match(text)
+    inner = next((g for g in match.groups() if g is not None), text) if match else text
+    return _nonempty(inner, key, where)
+
+
+def _unboxed(raw: Any) -> bool:
+    return isinstance(raw, str) and boxed_answer(raw) is None
+
+
+_NUMERIC_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _ref_number(raw: Any, key: str, where: str) -> str:
+    """A JSON number, or a numeric string ("23", "23.0", "1,000", "0.25"), as text (integral
+    values without ".0")."""
+    if isinstance(raw, str):
+        text = raw.strip().replace(",", "")
+        if not _NUMERIC_RE.fullmatch(text):
+            raise DataError(f"{where}: field {key!r} must be a number, got {raw!r}")
+        raw = float(text) if any(c in text for c in ".eE") else int(text)
+    return _number({key: raw}, key, where)
 
 
 def _ref_asdiv(raw: Any, key: str, where: str) -> str:
@@ -167,7 +200,7 @@ _LAYOUTS: dict[str, _Layout] = {
         ("Body", "Question", "Answer"),
         _svamp_question,
         "Answer",
-        _gold_number,
+        _ref_number,
         ("Type", "Equation", "ID"),
     ),
     "asdiv": _Layout(
@@ -177,7 +210,7 @@ _LAYOUTS: dict[str, _Layout] = {
         _ref_asdiv,
         ("solution_type", "formula", "answer"),
     ),
-    "mawps": _Layout(("input", "target"), _field("input"), "target", _gold_number, ("type",)),
+    "mawps": _Layout(("input", "target"), _field("input"), "target", _ref_number, ("type",)),
     "carp_en": _Layout(("content", "answer"), _field("content"), "answer", _gold_text, ()),
 }
 
@@ -188,7 +221,9 @@ def reference_answer(
     """The reference answer inside a benchmark's raw gold field, as the benchmark stores it.
 
     gsm8k: the text after `####` of `answer` (thousands commas removed); math, math-oai: the last
-    `\\boxed{…}` of `solution`; svamp, mawps: the number (integral values without ".0");
+    `\\boxed{…}` of `solution`, or a bare one-line answer as MATH-500's `answer` field (math
+    delimiters removed); svamp, mawps: the number, as a JSON number or a numeric string (integral
+    values without ".0");
     asdiv: `answer` without parenthesised units ("9 (apples)" -> "9"); carp_en: `answer`
     verbatim. DataError naming `where` and the field (`key`, default the benchmark's own field
     name) when it holds no answer.
@@ -276,12 +311,10 @@ def load_benchmark(name: str, source: str | os.PathLike[str]) -> list[BenchItem]
         where = f"{path}:{lineno}"
         question = layout.question(record, where)
         raw = record[layout.gold_field]
-        try:
-            gold = layout.reference(raw, layout.gold_field, where)
-        except DataError:
-            if layout.reference is not _ref_math or "answer" not in record:
-                raise
+        if layout.reference is _ref_math and "answer" in record and _unboxed(raw):
             gold = _text(record, "answer", where)  # a MATH row whose solution has no \\boxed{}
+        else:
+            gold = layout.reference(raw, layout.gold_field, where)
         item_id = _row_id(record, lineno, where)
         if item_id in seen:
             raise DataError(f"{where}: duplicate id {item_id!r} (first on line {seen[item_id]})")

@@ -10,7 +10,14 @@ with relative tolerance 1e-6 (ints, decimals, `a/b`, `\\frac{a}{b}`, percent all
 `50%` == `0.5`); variable equations against values ("x=3" vs "3", "x_1=2" vs "x=2"); numbers in a
 base; tuples / intervals (ordered, brackets must agree: `(2,5]` is not `[2,5)`) and sets / bare
 comma lists (unordered); equations side by side (`numeric.equation_equivalent`); matrices cell by
-cell; expressions by evaluation at fixed sample points (`numeric.numeric_equivalent`:
+cell; conditions on one variable as intervals (`x \\ge 5` == `5 \\le x` == `[5, \\infty)`,
+`-x > -1` == `x < 1`, `x \\in [-2,7]` == `-2 \\le x \\le 7` == `[-2,7]`, `x \\ne 3` == `x != 3`);
+a decimal comma against a number (`1000,99` == `1000.99`); a decimal of two or more places
+against the exact value it rounds (`0.33` == `\\frac{1}{3}`, not `0.3`); a chain `x = 5+6 = 11`
+by its last member and `x \\approx 11` as `x = 11`; equations up to rearrangement and a nonzero
+factor; LaTeX mixed numbers (`4\\frac{2}{3}`); matrices in pmatrix, bmatrix and
+`\\left[\\begin{array}…\\right]` (sums and products go to the symbolic check); expressions by
+evaluation at fixed sample points (`numeric.numeric_equivalent`:
 `2\\sqrt{3}` == `\\sqrt{12}`, `(x+1)^2` == `x^2+2x+1`, complex numbers); degrees against radians
 when the other side has a `\\pi`. Two plain numbers that differ are never equivalent. What is
 left goes to the symbolic check (`jiuzhang.evaluation.symbolic`: Math-Verify in a worker process
@@ -18,9 +25,10 @@ with a hard time limit), e.g. inequalities against intervals and unions.
 
 CLI: `python -m jiuzhang.evaluation.grade --input cases.jsonl --output graded.jsonl`, where each
 input row is `{id, benchmark, prediction, gold}`: `prediction` is the full completion text and
-`gold` the raw benchmark field (GSM8K's whole `answer` with `####`, MATH's whole `solution`,
-SVAMP's number, ASDiv's "9 (apples)"); the reference is cut from it by
-`benchmarks.reference_answer`. Each output row adds `reference`, `extracted` and `correct`. A bad
+`gold` the raw benchmark field (GSM8K's whole `answer` with `####`, MATH's whole `solution` or
+a bare answer such as MATH-500's `answer`, SVAMP's number or numeric string, ASDiv's
+"9 (apples)"); the reference is cut from it by `benchmarks.reference_answer`. Each output row
+adds `reference`, `extracted`, `correct` and `extracted_by` (the extraction rule). A bad
 row stops the run with exit code 2, naming file:line; no output file is written then.
 """
 
@@ -33,21 +41,21 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_jsonl, write_jsonl
 from jiuzhang.common.logs import log_to
 from jiuzhang.evaluation.benchmarks import BENCHMARKS, reference_answer
-from jiuzhang.evaluation.extract import _balanced, extract_answer
+from jiuzhang.evaluation.extract import _balanced, extract
 from jiuzhang.evaluation.numeric import equation_equivalent, numeric_equivalent
 from jiuzhang.evaluation.symbolic import default_checker
 
-__all__ = ["GRADER_VERSION", "grade", "grade_file", "is_equiv", "main", "normalize"]
+__all__ = ["GRADER_VERSION", "Graded", "grade", "grade_file", "is_equiv", "main", "normalize"]
 
 logger = logging.getLogger(__name__)
 
-GRADER_VERSION = "2"
+GRADER_VERSION = "3"
 """Bumped whenever extraction, normalisation or equivalence change what counts as correct."""
 
 REL_TOL = 1e-6
@@ -63,6 +71,7 @@ _RELATION_RE = re.compile(r"\\(neq|leq|geq)(?![A-Za-z])")
 _NUM = r"[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:/\d+)?|[-+]?\\frac\{[^{}]*\}\{[^{}]*\}"
 _UNIT_RE = re.compile(rf"(?P<num>{_NUM})(?P<words>(?:\s+[A-Za-z]{{2,}})+)")
 _NOT_UNITS = frozenset({"and", "or", "pi", "mod", "sqrt", "inf", "infty", "infinity", "cis"})
+_DECIMAL_COMMA_RE = re.compile(r"[-+]?\d+,\d+")
 _GROUPED_RE = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PERCENT_RE = re.compile(r"%|\bpercent\b", re.IGNORECASE)
 _PLAIN_WORDS_RE = re.compile(r"[A-Za-z'.]+")
@@ -76,6 +85,18 @@ _UNICODE = {
 }  # fmt: skip
 _MIXED_RE = re.compile(r"^([-+]?)(\d+)\s+(?:and\s+)?(\d+)/(\d+)(?=\s|$)")
 _MATRIX_RE = re.compile(r"\\begin\{([pbv]?matrix)\}(.*)\\end\{\1\}")
+_ARRAY_RE = re.compile(r"\[?\\begin\{array\}\{[^{}]*\}(.*?)\\end\{array\}\]?")
+_LATEX_MIXED_RE = re.compile(r"^([-+]?)(\d+)\\frac\{(\d+)\}\{(\d+)\}$")
+_RELATION_SPELLINGS = (
+    (">=", "\\ge "), ("<=", "\\le "), ("!=", "\\ne "), ("=<", "\\le "), ("=>", "\\ge "),
+    ("\\geqslant", "\\ge "), ("\\leqslant", "\\le "), ("\\gt", ">"), ("\\lt", "<"),
+    ("\\approx", "="), ("≈", "="),
+)  # fmt: skip
+_REL_SPLIT_RE = re.compile(r"(\\(?:le|ge|ne)(?![A-Za-z])|<|>)")
+_VARIABLE_RE = re.compile(r"[A-Za-z]|\\[A-Za-z]+")
+_IN_RE = re.compile(r"^([A-Za-z]|\\[A-Za-z]+)\\in(?![A-Za-z])(.+)$")
+_FLIP = {"<": ">", ">": "<", "\\le": "\\ge", "\\ge": "\\le", "\\ne": "\\ne"}
+_INFINITY = "\\infty"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _INTERVALS = frozenset({"()", "[]", "(]", "[)"})
 _BASE_RE = re.compile(r"([0-9A-Za-z]+)_(\d+)")
@@ -117,10 +138,18 @@ def normalize(ans: str) -> str:
     text = _unwrap_text(text)
     # Sizing and spacing: \left( -> (, \! -> "", \, \; \quad ~ -> " ", "10{,}000" -> "10,000".
     text = _LEFT_RIGHT_RE.sub("", text)
-    text = _SPACING_RE.sub(" ", text.replace("\\!", "")).replace("{,}", ",")
+    text = re.sub(r"\\!\s*", "", text)  # "32,\\! 349" is 32,349
+    text = _SPACING_RE.sub(" ", text).replace("{,}", ",")
     # Spelling variants: \dfrac, \tfrac -> \frac; \neq, \leq, \geq -> \ne, \le, \ge; \{ \} -> { }.
-    text = re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", text)
+    text = re.sub(r"\\[dtc]frac(?![A-Za-z])", r"\\frac", text)
     text = _RELATION_RE.sub(lambda m: "\\" + m.group(1)[:2], text)
+    # ASCII and other spellings of relations: >= <= != \geqslant \lt -> \ge \le \ne \ge <;
+    # "approximately" is read as "equals" ("x \approx 11" -> "x=11").
+    # An approximation after a value is dropped ("1/3 \\approx 0.33" -> "1/3").
+    if (cut := text.find("\\approx")) > 0 and "=" in text[:cut]:
+        text = text[:cut]
+    for spelling, canonical in _RELATION_SPELLINGS:
+        text = text.replace(spelling, canonical)
     text = text.replace("\\{", "{").replace("\\}", "}")
     # Degrees: "30^\circ", "30^{\circ}", "30°" -> "30".
     text = _DEGREE_RE.sub("", text)
@@ -137,10 +166,12 @@ def normalize(ans: str) -> str:
     # Units: only a trailing run of alphabetic words after a number ("5 candy bars" -> "5").
     text = _strip_units(text)
     # Thousands separators in a lone number: "1,000" -> "1000" (a list "1, 000" is left alone).
-    if _GROUPED_RE.fullmatch(text):
+    if _GROUPED_RE.fullmatch(text) and not text.lstrip("-+").startswith("0,"):
         text = text.replace(",", "")
     # Whitespace, then shorthand fractions/roots: \frac12 -> \frac{1}{2}, \sqrt2 -> \sqrt{2}.
-    text = re.sub(r"\s+", "", text)
+    # (one space stays between a command and a letter: "\\ne x" is not "\\nex").
+    text = re.sub(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])", "\\1\0", text)
+    text = re.sub(r"\s+", "", text).replace("\0", " ")
     text = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", text)
     text = re.sub(r"\\frac(\d)\{", r"\\frac{\1}{", text)
     text = re.sub(r"\\frac(\{[^{}]*\})(\d)", r"\\frac\1{\2}", text)
@@ -149,8 +180,12 @@ def normalize(ans: str) -> str:
     text = re.sub(r"_\{(\w+)\}", r"_\1", text)
     text = re.sub(r"^\+(?=\\infty)", "", text)
     text = re.sub(r"^\(([A-Za-z])\)$", r"\1", text)
-    # Matrices: bmatrix -> pmatrix, no empty last row ("… \\\\ \\end{pmatrix}").
+    # Matrices: bmatrix and [\begin{array}{cc}…\end{array}] -> pmatrix, no empty last row.
     text = text.replace("{bmatrix}", "{pmatrix}").replace("\\\\\\end{", "\\end{")
+    text = _ARRAY_RE.sub(r"\\begin{pmatrix}\1\\end{pmatrix}", text)
+    text = re.sub(r"^\((\\begin\{pmatrix\}.*\\end\{pmatrix\})\)$", r"\1", text)
+    # A LaTeX mixed number standing alone: "4\frac{2}{3}" -> "14/3" (proper fraction part only).
+    text = _LATEX_MIXED_RE.sub(_improper, text)
     # A trailing sentence period.
     return text.rstrip(".")
 
@@ -184,8 +219,8 @@ def _has_degree(raw: str) -> bool:
 def _matrix(text: str) -> list[list[str]] | None:
     """Cells of a `\\begin{pmatrix}…\\end{pmatrix}` (after normalisation), else None."""
     match = _MATRIX_RE.fullmatch(text)
-    if match is None or match.group(1) == "vmatrix":
-        return None
+    if match is None or match.group(1) == "vmatrix" or "\\begin{" in match.group(2):
+        return None  # a determinant, or an expression of several matrices
     return [row.split("&") for row in match.group(2).split("\\\\")]
 
 
@@ -213,6 +248,16 @@ def _to_number(text: str) -> float | None:
             return None
         return (-1.0 if match.group(1) == "-" else 1.0) * num / den
     return None
+
+
+def _rounded_to(decimal: str, exact: float) -> bool:
+    """Whether `decimal`, written with two or more decimals, is `exact` rounded to as many
+    ("0.33" for 1/3, "2.6667" for 8/3; "0.3" is too coarse to count)."""
+    match = re.fullmatch(r"[-+]?\d*\.(\d{2,})", decimal)
+    if match is None:
+        return False
+    places = len(match.group(1))
+    return math.isclose(round(exact, places), float(decimal), rel_tol=0, abs_tol=10**-places / 2)
 
 
 def _numbers_close(a: float, b: float, a_percent: bool, b_percent: bool) -> bool:
@@ -256,9 +301,13 @@ def _sequence(text: str) -> tuple[str, bool, list[str]] | None:
     """(bracket kind, ordered?, elements) for a tuple/interval/set/comma list, else None."""
     if len(text) >= 2 and text[0] in _OPENERS and text[-1] in ")]}" and _encloses(text):
         kind = text[0] + text[-1]
+        inner = text[1:-1]
         if kind == "{}":
-            return "set", False, _split_top_level(text[1:-1])
-        return kind, True, _split_top_level(text[1:-1])
+            return "set", False, _split_top_level(inner)
+        parts = _split_top_level(inner)
+        if len(parts) == 1 and ";" in inner:  # "(0;-2;6)": semicolons separate the coordinates
+            parts = inner.split(";")
+        return kind, True, parts
     parts = _split_top_level(text)
     if len(parts) >= 2:
         return "set", False, parts  # a bare list "1, 2" is the set {1, 2}
@@ -267,6 +316,8 @@ def _sequence(text: str) -> tuple[str, bool, list[str]] | None:
 
 def _match_elements(preds: Sequence[str], golds: Sequence[str], ordered: bool) -> bool:
     """Element-wise equivalence, in order or as multisets (greedy matching)."""
+    if not ordered:  # a set: repeated elements count once
+        preds, golds = list(dict.fromkeys(preds)), list(dict.fromkeys(golds))
     if len(preds) != len(golds):
         return False
     if ordered:
@@ -282,6 +333,86 @@ def _match_elements(preds: Sequence[str], golds: Sequence[str], ordered: bool) -
     return True
 
 
+Interval = tuple[str, str, bool, bool]  # low, high, low closed, high closed
+
+
+def _negated(text: str) -> str:
+    return text[1:] if text.startswith("-") else f"-({text})" if not _to_number(text) else f"-{text}"
+
+
+def _bound(variable_side: str, op: str, other: str) -> tuple[str, str, str] | None:
+    """(variable, op, value) with the variable on the left: "5\\ge x" -> ("x", "\\le", "5");
+    "-x>-1" -> ("x", "<", "1"). None unless one side is a lone (possibly negated) variable."""
+    for var_side, rel, value in ((variable_side, op, other), (other, _FLIP[op], variable_side)):
+        negative = var_side.startswith("-")
+        name = var_side[1:] if negative else var_side
+        if _VARIABLE_RE.fullmatch(name) and name not in value:
+            return (name, _FLIP[rel], _negated(value)) if negative else (name, rel, value)
+    return None
+
+
+def _relation(text: str) -> tuple[str, Interval | str] | None:
+    """A one-variable condition as ("interval", (low, high, closed…)) or ("ne", value):
+    "x\\ge 5" -> [5, oo); "5\\ge x" -> (-oo, 5]; "-2\\le x\\le 7" and "x\\in[-2,7]" -> [-2, 7];
+    "x\\ne 3" -> ("ne", "3"). Two sides that are not a lone variable and a value: ("rel", the
+    relation written with < or \\le, sides swapped so). None when `text` has no relation."""
+    if match := _IN_RE.fullmatch(text):
+        seq = _sequence(match.group(2))
+        if seq and seq[0] in _INTERVALS and len(seq[2]) == 2:
+            return "interval", (seq[2][0], seq[2][1], seq[0][0] == "[", seq[0][1] == "]")
+        return None
+    parts = [part.strip() for part in _REL_SPLIT_RE.split(text)]
+    if len(parts) == 3:
+        left, op, right = parts
+        bound = _bound(left, op, right)
+        if bound is None:
+            if op in (">", "\\ge"):
+                left, op, right = right, _FLIP[op], left
+            return "rel", f"{left}{op}{right}"
+        _, op, value = bound
+        if op == "\\ne":
+            return "ne", value
+        if op in ("<", "\\le"):
+            return "interval", (f"-{_INFINITY}", value, False, op == "\\le")
+        return "interval", (value, _INFINITY, op == "\\ge", False)
+    if len(parts) == 5:
+        low, op1, name, op2, high = parts
+        if not _VARIABLE_RE.fullmatch(name) or {op1, op2} & {"\\ne"}:
+            return None
+        if op1 in (">", "\\ge") and op2 in (">", "\\ge"):
+            low, op1, op2, high = high, _FLIP[op2], _FLIP[op1], low
+        if op1 in ("<", "\\le") and op2 in ("<", "\\le"):
+            return "interval", (low, high, op1 == "\\le", op2 == "\\le")
+    return None
+
+
+def _as_interval(text: str) -> Interval | None:
+    seq = _sequence(text)
+    if seq and seq[0] in _INTERVALS and len(seq[2]) == 2:
+        return seq[2][0], seq[2][1], seq[0][0] == "[", seq[0][1] == "]"
+    return None
+
+
+def _relations_equiv(pred: str, gold: str) -> bool | None:
+    """Conditions on one variable compared as intervals (a relation against an interval too);
+    None when neither side is a relation."""
+    pr, gr = _relation(pred), _relation(gold)
+    if pr is None and gr is None:
+        return None
+    if pr is None and gr[0] == "interval":
+        pr = ("interval", _as_interval(pred)) if _as_interval(pred) else None
+    if gr is None and pr is not None and pr[0] == "interval":
+        gr = ("interval", _as_interval(gold)) if _as_interval(gold) else None
+    if pr is None or gr is None or pr[0] != gr[0]:
+        return None
+    if pr[0] == "interval":
+        (pl, ph, plc, phc), (gl, gh, glc, ghc) = pr[1], gr[1]
+        return plc == glc and phc == ghc and _equiv(pl, gl) and _equiv(ph, gh)
+    if pr[0] == "ne":
+        return _equiv(pr[1], gr[1])
+    return pr[1] == gr[1] or None
+
+
 def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool = False) -> bool:
     """Equivalence of two already normalised answers (rules in the module docstring)."""
     if pred == gold:
@@ -293,7 +424,18 @@ def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool 
         return sum(c.isalpha() for c in gold) >= 3 and pred.lower() == gold.lower()
     pred_value, gold_value = _to_number(pred), _to_number(gold)
     if pred_value is not None and gold_value is not None:
-        return _numbers_close(pred_value, gold_value, pred_percent, gold_percent)
+        return _numbers_close(pred_value, gold_value, pred_percent, gold_percent) or (
+            _rounded_to(pred, gold_value) and _simple_number(gold) is None
+        )
+    # A decimal comma against a number: "1000,99" == "1000.99" (two comma forms are lists).
+    for comma, number in ((pred, gold_value), (gold, pred_value)):
+        if number is not None and _DECIMAL_COMMA_RE.fullmatch(comma):
+            return math.isclose(float(comma.replace(",", ".")), number, rel_tol=REL_TOL)
+    if (verdict := _relations_equiv(pred, gold)) is not None:
+        return verdict
+    # A chain "x = 5+5+1 = 11" states its last member.
+    if pred.count("=") >= 2 and len(_split_top_level(pred)) == 1 and not _REL_SPLIT_RE.search(pred):
+        return _equiv(pred.rsplit("=", 1)[1], gold, pred_percent, gold_percent)
     if (pm := _VAR_EQ_RE.fullmatch(pred)) and (gm := _VAR_EQ_RE.fullmatch(gold)):
         return _equiv(pm.group(1), gm.group(1), pred_percent, gold_percent)
     if "=" in pred and "=" not in gold and (match := _VAR_EQ_RE.fullmatch(pred)):
@@ -319,7 +461,8 @@ def _equiv(pred: str, gold: str, pred_percent: bool = False, gold_percent: bool 
             for pr, gr in zip(pred_cells, gold_cells, strict=True)
             for p, g in zip(pr, gr, strict=True)
         )
-    verdict = numeric_equivalent(pred, gold)
+    has_matrix = "\\begin{" in pred or "\\begin{" in gold  # sums, products: symbolic only
+    verdict = None if has_matrix else numeric_equivalent(pred, gold)
     if verdict is not None:
         return verdict
     if len(pred) > _SYMBOLIC_MAX_CHARS or len(gold) > _SYMBOLIC_MAX_CHARS:
@@ -341,12 +484,18 @@ def is_equiv(pred: str | None, gold: str) -> bool:
     return False
 
 
-def grade(completion: str, gold: str, bench: str) -> tuple[str | None, bool]:
-    """Extract the answer of `completion` for benchmark `bench`; return (extracted, correct)."""
+class Graded(NamedTuple):
+    extracted: str | None  # the final answer found in the completion
+    correct: bool
+    extracted_by: str  # the extraction rule that found it (`extract.extract`), or "none"
+
+
+def grade(completion: str, gold: str, bench: str) -> Graded:
+    """Extract the answer of `completion` for benchmark `bench` and grade it against `gold`."""
     if bench not in BENCHMARKS:
         raise ValueError(f"unknown benchmark {bench!r}; known benchmarks: {', '.join(BENCHMARKS)}")
-    extracted = extract_answer(completion, bench)
-    return extracted, is_equiv(extracted, gold)
+    extracted, by = extract(completion)
+    return Graded(extracted, is_equiv(extracted, gold), by)
 
 
 def _checked_row(record: dict[str, Any], where: str) -> None:
@@ -384,8 +533,8 @@ def grade_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         seen[key] = lineno
         bench = record["benchmark"]
         reference = reference_answer(bench, record["gold"], where, key="gold")
-        extracted, correct = grade(record["prediction"], reference, bench)
-        rows.append({**record, "reference": reference, "extracted": extracted, "correct": correct})
+        graded = grade(record["prediction"], reference, bench)
+        rows.append({**record, "reference": reference, **graded._asdict()})
     if not rows:
         raise DataError(f"{path}: no rows to grade")
     return rows

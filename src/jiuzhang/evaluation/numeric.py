@@ -272,8 +272,9 @@ def numeric_equivalent(pred: str, gold: str) -> bool | None:
 
 
 def equation_equivalent(pred: str, gold: str) -> bool | None:
-    """`l1 = r1` vs `l2 = r2`: True when l1 - r1 equals l2 - r2 or its negation; None if either
-    side is unsupported."""
+    """`l1 = r1` vs `l2 = r2`: True when l1 - r1 is a nonzero constant multiple of l2 - r2 (the
+    same equation rearranged or scaled: `y=-x/2+3/4` vs `2x+4y-3=0`); None if either side is
+    unsupported."""
     (pl, pr), (gl, gr) = pred.split("=", 1), gold.split("=", 1)
     a, b = compile_expr(f"({pl})-({pr})"), compile_expr(f"({gl})-({gr})")
     if a is None or b is None or a[1] != b[1]:
@@ -281,4 +282,10 @@ def equation_equivalent(pred: str, gold: str) -> bool | None:
     va, vb = _values(a[0]), _values(b[0])
     if va is None or vb is None:
         return None
-    return _close(va, vb) or _close(va, [-v for v in vb])
+    if _close(va, vb):
+        return True
+    pivot = max(range(len(vb)), key=lambda i: abs(vb[i]))
+    if abs(vb[pivot]) < 1e-9 or abs(va[pivot]) < 1e-9:
+        return False
+    factor = va[pivot] / vb[pivot]
+    return _close(va, [factor * v for v in vb])

@@ -1,6 +1,7 @@
 """Evaluate one (model, prompt type, benchmark): batched generation, extraction, grading.
 
-Writes `predictions.jsonl` (one row per item: prompt, completion, extracted, gold, correct, tool
+Writes `predictions.jsonl` (one row per item: prompt, completion, extracted, extracted_by (the
+extraction rule that found it), gold, correct, tool
 calls) and `metrics.json` (accuracy and everything the number depends on: model checksum,
 template and demo hashes, decoding settings, sandbox settings for tool use, grader version,
 benchmark file hash). Nothing time-dependent is recorded, so a rerun with the same inputs writes
@@ -113,7 +114,7 @@ def run_eval(
     elapsed = time.perf_counter() - started
     rows = []
     for item, traj in zip(items, trajectories, strict=True):
-        extracted, correct = grade(traj.completion, item.gold, benchmark)
+        extracted, correct, extracted_by = grade(traj.completion, item.gold, benchmark)
         row = {
             "id": item.id,
             "prompt": traj.prompt,
@@ -121,6 +122,7 @@ def run_eval(
             "finish_reason": traj.finish_reason,
             "n_tokens": traj.n_tokens,
             "extracted": extracted,
+            "extracted_by": extracted_by,
             "gold": item.gold,
             "correct": correct,
         }

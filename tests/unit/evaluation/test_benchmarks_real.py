@@ -137,9 +137,36 @@ def test_missing_field_names_it(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_line_and_field(tmp_path: Path) -> None:
-    path = _write(tmp_path, [_row(input="I", target="43", idx=0)])
-    with pytest.raises(DataError, match=r":1: field 'target' must be a number"):
+    path = _write(tmp_path, [_row(input="I", target="forty-three", idx=0)])
+    with pytest.raises(DataError, match=r":1: field 'target' must be a number, got 'forty-three'"):
         load_benchmark("mawps", path)
+    path = _write(tmp_path, [_row(input="I", target=True, idx=0)])
+    with pytest.raises(DataError, match=r":1: field 'target' must be a number, got bool"):
+        load_benchmark("mawps", path)
+
+
+def test_forgiving_golds(tmp_path: Path) -> None:
+    """SVAMP / MAWPS golds as numbers or numeric strings; MATH golds as a solution (its last
+    box) or a bare answer; a solution with neither names file:line."""
+    numeric = {"43": "43", " 43.0 ": "43", "1,000": "1000", "0.25": "0.25", 43.0: "43"}
+    for raw, gold in numeric.items():
+        (item,) = load_benchmark("mawps", _write(tmp_path, [_row(input="I", target=raw)]))
+        assert item.gold == gold, raw
+    (item,) = load_benchmark("svamp", _write(tmp_path, [_row(Body="B", Question="Q", Answer="7")]))
+    assert item.gold == "7"
+    golds = {
+        r"so $\boxed{\frac{1}{2}}$.": r"\frac{1}{2}",
+        r"\frac{1}{2}": r"\frac{1}{2}",
+        r"$(3, \frac{\pi}{2})$": r"(3, \frac{\pi}{2})",
+        r"\boxed{1}, \boxed{2}": "1,2",
+        "Long work.\nMore work.\nFinal Answer: The final answer is $28$. I hope it is correct.": "28",
+    }
+    for raw, gold in golds.items():
+        (item,) = load_benchmark("math", _write(tmp_path, [_row(problem="P", solution=raw)]))
+        assert item.gold == gold, raw
+    path = _write(tmp_path, [_row(problem="P", solution="We work.\nThen we stop.")])
+    with pytest.raises(DataError, match=rf"{path}:1: field 'solution' has no \\boxed"):
+        load_benchmark("math", path)
 
 
 def test_empty_question_names_line_and_field(tmp_path: Path) -> None:
@@ -213,3 +240,28 @@ def test_hub_source_reads_the_hub_cache_offline(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match="expected hf://<owner>/<dataset>/<file>"):
         load_benchmark("gsm8k", "hf://just-a-name")
+
+
+MODEL_FORMS = {
+    "boxed": "We work it out step by step, using 2 facts.\nSo the result is $\\boxed{{{gold}}}$.",
+    "bare-latex": "We work it out step by step, using 2 facts.\nSo the result is ${gold}$",
+    "answer-is": "We work it out step by step, using 2 facts.\nThe answer is {gold}.",
+    "minerva": "Work with 2 facts.\nFinal Answer: The final answer is ${gold}$. I hope it is correct.",
+}
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_every_real_gold_written_as_a_model_would_grades_correct(
+    shared_dir: Path, name: str
+) -> None:
+    """Each item's own reference answer, stated the ways the `jiuzhang` (boxed, bare LaTeX) and
+    `cot` ("The answer is") prompts make models state it, is graded correct: no item is
+    unreachable through extraction and normalisation."""
+    items = load_benchmark(name, _bench_file(shared_dir, name))
+    wrong = [
+        (form, item.id, item.gold)
+        for item in items
+        for form, template in MODEL_FORMS.items()
+        if not grade(template.format(gold=item.gold), item.gold, name).correct
+    ]
+    assert not wrong, f"{len(wrong)} of {len(items) * len(MODEL_FORMS)} wrong: {wrong[:8]}"

@@ -82,7 +82,7 @@ def test_cli_gold_without_reference_names_line(tmp_path: Path) -> None:
     rows = [
         {"id": "a", "benchmark": "gsm8k", "prediction": "9", "gold": "#### 9"},
         {"id": "b", "benchmark": "gsm8k", "prediction": "9", "gold": "9"},
-        {"id": "c", "benchmark": "math", "prediction": "9", "gold": "no boxed answer"},
+        {"id": "c", "benchmark": "math", "prediction": "9", "gold": "We add.\nNo answer."},
     ]
     proc, src, out = _run(tmp_path, [json.dumps(row) for row in rows[:2]])
     assert proc.returncode == 2 and not out.exists()

@@ -16,6 +16,7 @@ from jiuzhang.evaluation.numeric import equation_equivalent, numeric_equivalent
 from jiuzhang.evaluation.symbolic import SymbolicChecker
 
 CASES = Path(__file__).resolve().parents[2] / "data/grading/cases.jsonl"
+LATEX_CASES = CASES.with_name("latex_cases.jsonl")
 
 
 def test_labelled_set_is_large_and_covers_every_benchmark() -> None:
@@ -25,14 +26,28 @@ def test_labelled_set_is_large_and_covers_every_benchmark() -> None:
     assert 0.4 < sum(c["label"] for c in cases) / len(cases) < 0.6
 
 
-def test_grader_agrees_with_the_labels() -> None:
-    cases = load_jsonl(CASES)
+@pytest.mark.parametrize("path", [CASES, LATEX_CASES], ids=["answers", "latex"])
+def test_grader_agrees_with_the_labels(path: Path) -> None:
+    cases = load_jsonl(path)
     wrong = []
     for case in cases:
         ref = reference_answer(case["benchmark"], case["gold"])
         if grade(case["prediction"], ref, case["benchmark"])[1] != case["label"]:
             wrong.append((case["id"], case["kind"]))
     assert len(wrong) / len(cases) <= 0.005, wrong
+
+
+def test_latex_set_covers_every_kind_with_both_labels() -> None:
+    cases = load_jsonl(LATEX_CASES)
+    kinds = {c["kind"] for c in cases}
+    assert {
+        "latex/math-span", "latex/minerva", "latex/relation", "latex/membership", "latex/matrix",
+        "latex/interval", "latex/equation", "latex/identity", "latex/choice", "latex/multi",
+        "latex/approx", "latex/decimal-comma", "gold/bare-latex", "gold/numeric-string",
+    } <= kinds  # fmt: skip
+    for kind in kinds:
+        labels = {c["label"] for c in cases if c["kind"] == kind}
+        assert labels == {True, False}, kind  # a true rewrite and a near miss each
 
 
 @pytest.mark.parametrize(
