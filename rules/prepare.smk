@@ -4,7 +4,9 @@ if SOURCES:
     rule prepare_prompts:
         input:
             sources=lambda wc: data(config["sources"][wc.source]["paths"]),
-            templates=expand("{folder}/{level}.md", folder=config["prepare"]["templates"], level=LEVELS),
+            templates=expand(
+                "{folder}/{level}.md", folder=config["prepare"]["templates"], level=LEVELS
+            ),
         output:
             shards=expand("results/prompts/{{source}}/shard-{shard}.jsonl", shard=SHARDS),
             stats="results/prompts/{source}/stats.json",

@@ -169,11 +169,13 @@ def check_config(config: Mapping[str, Any]) -> None:
     for key, row in references.items():
         if row not in PAPER_ROWS:
             raise ConfigError(
-                f"config {key}: {row!r} is not a row of the paper's table "
-                f"({', '.join(PAPER_ROWS)})"
+                f"config {key}: {row!r} is not a row of the paper's table ({', '.join(PAPER_ROWS)})"
             )
     synth = config.get("synthesizer", {})
-    model_keys = [("synthesizer.base", synth.get("base")), ("synthesizer.model", synth.get("model"))]
+    model_keys = [
+        ("synthesizer.base", synth.get("base")),
+        ("synthesizer.model", synth.get("model")),
+    ]
     model_keys.append(("target.base", config.get("target", {}).get("base")))
     for key, name in model_keys:
         if name is not None and name not in models:

@@ -217,7 +217,10 @@ def test_bad_entry_inputs_are_one_line_before_any_job(
         env = {"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf")}
         for message, config in cases.items():
             args = ("all_corpus",) if config is None else ()
-            config = config or {"models": {"m": {"path": str(tiny_model)}}, "evaluation": evaluation}
+            config = config or {
+                "models": {"m": {"path": str(tiny_model)}},
+                "evaluation": evaluation,
+            }
             proc = _run(workdir, config, *args, check=False, extra_env=env)
             out = proc.stdout + proc.stderr
             assert proc.returncode != 0

@@ -243,7 +243,8 @@ EVAL_ONLY = {
         ),
         (
             {**EVAL_ONLY, "synthesizer": {"model": "m", "kd_set": "k.jsonl"}},
-            r"synthesizer: `model` names a ready synthesis model, so the KD recipe keys \['kd_set'\]",
+            r"synthesizer: `model` names a ready synthesis model, so the KD recipe keys "
+            r"\['kd_set'\]",
         ),
         (
             {**EVAL_ONLY, "synthesizer": {"base": "m"}},
@@ -320,7 +321,9 @@ def test_a_given_corpus_without_its_fields_is_named_at_parse_time(tmp_path: Path
         "models": {"b": {"hub": "o/b"}},
         "target": {"base": "b", "name": "t", "data": [{"name": "pt", "corpora": corpora}]},
     })  # fmt: skip
-    with pytest.raises(ConfigError, match=rf"target.data.0.corpora.1.paths: {bad}:1: missing field 'input'"):
+    with pytest.raises(
+        ConfigError, match=rf"target.data.0.corpora.1.paths: {bad}:1: missing field 'input'"
+    ):
         check_corpus_fields(config)
     config["target"]["data"][0]["corpora"][1]["input_field"] = "question"
     config["target"]["data"][0]["corpora"][1]["output_field"] = "answer"

@@ -132,7 +132,7 @@ def _ref_math(raw: Any, key: str, where: str) -> str:
         if by == "answer-phrase" and stated:
             return stated
         raise DataError(
-            f"{where}: field {key!r} has no \\boxed{{}} answer, no \"The final answer is\" and "
+            f'{where}: field {key!r} has no \\boxed{{}} answer, no "The final answer is" and '
             "is not a bare one-line answer"
         )
     match = _DELIMITED_RE.match(text)

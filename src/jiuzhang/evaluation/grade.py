@@ -337,7 +337,9 @@ Interval = tuple[str, str, bool, bool]  # low, high, low closed, high closed
 
 
 def _negated(text: str) -> str:
-    return text[1:] if text.startswith("-") else f"-({text})" if not _to_number(text) else f"-{text}"
+    return (
+        text[1:] if text.startswith("-") else f"-({text})" if not _to_number(text) else f"-{text}"
+    )
 
 
 def _bound(variable_side: str, op: str, other: str) -> tuple[str, str, str] | None:

@@ -88,13 +88,15 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     ("latex/matrix", "math", r"\boxed{\begin{pmatrix} 0 & 3 \\ 0 & -1 \end{pmatrix}}",
      [r"The matrix is $\begin{bmatrix} 0 & 3 \\ 0 & -1 \end{bmatrix}$",
       r"The matrix is $\left[\begin{array}{cc} 0 & 3 \\ 0 & -1 \end{array}\right]$",
-      r"The matrix is $\begin{pmatrix} 0 & 1 \\ 0 & 0 \end{pmatrix} + \begin{pmatrix} 0 & 2 \\ 0 & -1 \end{pmatrix}$",
+      r"The matrix is $\begin{pmatrix} 0 & 1 \\ 0 & 0 \end{pmatrix}"
+      r" + \begin{pmatrix} 0 & 2 \\ 0 & -1 \end{pmatrix}$",
       r"The matrix is $\begin{pmatrix} 0 & 3 \\ 0 & -1 \end{pmatrix}$."],
      [r"The matrix is $\begin{bmatrix} 0 & 3 \\ 0 & 1 \end{bmatrix}$",
       r"The matrix is $\begin{pmatrix} 3 & 0 \\ -1 & 0 \end{pmatrix}$"]),
     ("latex/matrix", "math", r"\boxed{\begin{pmatrix} 2 \\ 4 \end{pmatrix}}",
      [r"The vector is $2\begin{pmatrix} 1 \\ 2 \end{pmatrix}$",
-      r"The vector is $\begin{pmatrix} 1 & 0 \\ 0 & 2 \end{pmatrix}\begin{pmatrix} 2 \\ 2 \end{pmatrix}$",
+      r"The vector is $\begin{pmatrix} 1 & 0 \\ 0 & 2 \end{pmatrix}"
+      r"\begin{pmatrix} 2 \\ 2 \end{pmatrix}$",
       r"The vector is $\left[\begin{array}{c} 2 \\ 4 \end{array}\right]$"],
      [r"The vector is $\begin{pmatrix} 4 \\ 2 \end{pmatrix}$",
       r"The vector is $3\begin{pmatrix} 1 \\ 2 \end{pmatrix}$"]),

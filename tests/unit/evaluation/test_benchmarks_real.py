@@ -159,7 +159,7 @@ def test_forgiving_golds(tmp_path: Path) -> None:
         r"\frac{1}{2}": r"\frac{1}{2}",
         r"$(3, \frac{\pi}{2})$": r"(3, \frac{\pi}{2})",
         r"\boxed{1}, \boxed{2}": "1,2",
-        "Long work.\nMore work.\nFinal Answer: The final answer is $28$. I hope it is correct.": "28",
+        "Long work.\nMore.\nFinal Answer: The final answer is $28$. I hope it is correct.": "28",
     }
     for raw, gold in golds.items():
         (item,) = load_benchmark("math", _write(tmp_path, [_row(problem="P", solution=raw)]))
@@ -246,7 +246,7 @@ MODEL_FORMS = {
     "boxed": "We work it out step by step, using 2 facts.\nSo the result is $\\boxed{{{gold}}}$.",
     "bare-latex": "We work it out step by step, using 2 facts.\nSo the result is ${gold}$",
     "answer-is": "We work it out step by step, using 2 facts.\nThe answer is {gold}.",
-    "minerva": "Work with 2 facts.\nFinal Answer: The final answer is ${gold}$. I hope it is correct.",
+    "minerva": "With 2 facts.\nFinal Answer: The final answer is ${gold}$. I hope it is right.",
 }
 
 

@@ -140,7 +140,10 @@ def test_grade_returns_extracted_and_correct() -> None:
     graded = grade("So the answer is 5 candy bars.", "5", "gsm8k")
     assert graded == ("5 candy bars", True, "answer-phrase")
     assert graded.extracted_by == "answer-phrase"
-    assert grade(r"Hence $\boxed{\dfrac{3}{4}}$.", "0.75", "math-oai")[:2] == (r"\dfrac{3}{4}", True)
+    assert grade(r"Hence $\boxed{\dfrac{3}{4}}$.", "0.75", "math-oai")[:2] == (
+        r"\dfrac{3}{4}",
+        True,
+    )
     assert grade("#### 1,000", "1000", "gsm8k") == ("1000", True, "hashes")
     assert grade("The answer is 9.", "90", "svamp") == ("9", False, "answer-phrase")
 
@@ -194,7 +197,7 @@ def test_extraction_rules_and_their_names(completion: str, answer: str | None, b
         (r"-2 \le x \le 7", "[-2,7]"),
         (r"7 \geq x \geq -2", r"x \in [-2, 7]"),
         ("0 < x", r"(0, \infty)"),
-        (r"\left[\begin{array}{cc} 1 & 2 \\ 3 & 4 \end{array}\right]", r"\begin{pmatrix}1&2\\3&4\end{pmatrix}"),
+        (r"\left[\begin{array}{cc} 1 & 2 \\ 3 & 4 \end{array}\right]", r"\begin{pmatrix}1&2\\3&4\end{pmatrix}"),  # noqa: E501
         (r"2\begin{pmatrix} 1 \\ 2 \end{pmatrix}", r"\begin{bmatrix} 2 \\ 4 \end{bmatrix}"),
         ("2x+4y-3=0", r"y=-\frac{1}{2}x+\frac{3}{4}"),
         (r"\tan^2(y)+1", r"\sec^2(y)"),

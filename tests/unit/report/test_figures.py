@@ -98,4 +98,7 @@ def test_a_run_without_synthesis_or_training_writes_the_score_charts_only(tmp_pa
         prompt_stats={}, corpus_stats={}, packed_stats={}, trained={},
         scores_out=[str(out / "score-gsm8k.svg")], funnel_out=None, packing_out=None, loss_out=None,
     )  # fmt: skip
-    assert sorted(p.name for p in out.iterdir()) == ["score-gsm8k.svg", "score-gsm8k.svg.manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "score-gsm8k.svg",
+        "score-gsm8k.svg.manifest.json",
+    ]
