@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,11 @@ def snakemake(
             f"snakemake {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-6000:]}"
         )
     return proc
+
+
+def job_stats(output: str) -> dict[str, int]:
+    """Rule -> jobs, from the "Job stats" table Snakemake prints before running."""
+    table = output.split("Job stats:", 1)[1].split("\n\n", 1)[0]
+    return {
+        m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"
+    }

@@ -14,7 +14,6 @@ need, and the DAG plans only their rules.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 import rehearsal
 import yaml
-from dagutil import copy_workflow, snakemake
+from dagutil import copy_workflow, job_stats, snakemake
 from hubserver import HubServer
 from scripted_model import writer_llama
 
@@ -38,14 +37,6 @@ EVAL = {
 }
 PROBLEM = "Ann has 3 apples and buys 4 more apples at the market. How many apples does she have?"
 SOLUTION = "She has 3 + 4 = 7 apples in all. The answer is 7."
-
-
-def _job_stats(output: str) -> dict[str, int]:
-    """Rule -> jobs, from the "Job stats" table Snakemake prints before running."""
-    table = output.split("Job stats:", 1)[1].split("\n\n", 1)[0]
-    return {
-        m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"
-    }
 
 
 def _run(workdir: Path, config: dict, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
@@ -75,7 +66,7 @@ def test_evaluate_only_a_local_model_folder(repo_root: Path, tmp_path: Path, tin
         "evaluation": {"models": ["mine"], **EVAL},
     }
     proc = _run(workdir, config)
-    assert _job_stats(proc.stderr) == {
+    assert job_stats(proc.stderr) == {
         "eval_bench": 2, "report_table": 1, "report_figures": 1, "all": 1
     }  # fmt: skip
     table = (workdir / "results/report/table.csv").read_text().splitlines()
@@ -101,7 +92,7 @@ def test_evaluate_only_a_hub_model_traces_to_its_listing(
         env = {"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path / "hf")}
         proc = _run(workdir, config, extra_env=env)
         again = _run(workdir, config, "--dry-run", extra_env=env)
-    assert _job_stats(proc.stderr) == {
+    assert job_stats(proc.stderr) == {
         "download_model": 1, "eval_bench": 2, "report_table": 1, "report_figures": 1, "all": 1
     }  # fmt: skip
     assert "Nothing to be done" in again.stdout + again.stderr
@@ -132,7 +123,7 @@ def test_synthesize_only_with_a_given_synthesizer(repo_root: Path, tmp_path: Pat
         "corpus": {"min_rows": 1},
     }  # fmt: skip
     proc = _run(workdir, config)
-    assert _job_stats(proc.stderr) == {
+    assert job_stats(proc.stderr) == {
         "prepare_prompts": 1, "synth_cot_shard": 2, "build_corpus": 1, "report_figures": 1,
         "all": 1,
     }  # fmt: skip
@@ -175,7 +166,7 @@ def test_train_only_on_corpora_in_the_released_layout(
         hub.add("ToheartZhang/JiuZhang3.0-Corpus-PT-CoT", tmp_path / "cot")
         hub.add("ToheartZhang/JiuZhang3.0-Corpus-SFT", tmp_path / "sft")
         proc = _run(workdir, config, extra_env={"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path)})
-    assert _job_stats(proc.stderr) == {
+    assert job_stats(proc.stderr) == {
         "download_data": 2, "prepare_train_data": 1, "pack_corpus": 1, "train_cpt": 1,
         "eval_bench": 2, "report_table": 1, "report_figures": 1, "all": 1,
     }  # fmt: skip

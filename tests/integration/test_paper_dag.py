@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dagutil import copy_workflow, snakemake
+from dagutil import copy_workflow, job_stats, snakemake
 
 PAPER = ("llama3-8b", "mistral-7b", "mixtral-8x7b")
 
@@ -61,10 +61,7 @@ def _plan(workdir: Path, configfile: str) -> tuple[dict[str, int], str]:
     _placeholders(workdir, config)
     proc = snakemake(workdir, "--dry-run", configfile=configfile)
     out = proc.stdout + proc.stderr
-    table = out.split("Job stats:", 1)[1].split("\n\n", 1)[0]
-    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
-    counts.pop("total")
-    return counts, out
+    return job_stats(out), out
 
 
 ENTRY_POINTS = {

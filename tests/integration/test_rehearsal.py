@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import rehearsal
 import yaml
-from dagutil import copy_workflow, snakemake
+from dagutil import copy_workflow, job_stats, snakemake
 from hubserver import HubServer
 
 from jiuzhang.generation.local_server import serve_available, serve_model
@@ -35,14 +34,6 @@ EXPECTED_JOBS = {
     "prepare_train_data": 1, "train_cpt": 1, "consolidate_zero3": 1,
     "eval_bench": BENCHES * PTYPES, "report_table": 1, "report_figures": 1, "all": 1,
 }  # fmt: skip
-
-
-def _job_stats(output: str) -> dict[str, int]:
-    """Rule -> jobs, from the "Job stats" table Snakemake prints before running."""
-    table = output.split("Job stats:", 1)[1].split("\n\n", 1)[0]
-    return {
-        m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M) if m[1] != "total"
-    }
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +75,7 @@ def rehearsed(
 
 def test_every_branch_ran(rehearsed: tuple[Path, str, list[str]]) -> None:
     workdir, output, _ = rehearsed
-    assert _job_stats(output) == EXPECTED_JOBS
+    assert job_stats(output) == EXPECTED_JOBS
     results = workdir / "results"
     # downloads: pinned commits, only the included files
     listing = json.loads((workdir / "data/mmiqc.download.json").read_text())
