@@ -1,11 +1,11 @@
 """Evaluate one (model, prompt type, benchmark): batched generation, extraction, grading.
 
 Writes `predictions.jsonl` (one row per item: prompt, completion, extracted, extracted_by (the
-extraction rule that found it), gold, correct, tool
-calls) and `metrics.json` (accuracy and everything the number depends on: model checksum,
-template and demo hashes, decoding settings, sandbox settings for tool use, grader version,
-benchmark file hash). Nothing time-dependent is recorded, so a rerun with the same inputs writes
-the same bytes; throughput (samples/s, generated tokens/s) goes to the log.
+extraction rule that found it), gold, correct, tool calls) and `metrics.json` (accuracy with n
+and its 95 % Wilson interval, and everything the number depends on: model checksum, template
+and demo hashes, decoding settings, sandbox settings for tool use, grader version, benchmark
+file hash). Nothing time-dependent is recorded, so a rerun with the same inputs writes the same
+bytes; throughput (samples/s, generated tokens/s) goes to the log.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from jiuzhang.common.io import write_json, write_jsonl
 from jiuzhang.common.manifest import code_version, write_manifest
 from jiuzhang.evaluation.benchmarks import load_benchmark, resolve_source
 from jiuzhang.evaluation.grade import GRADER_VERSION, grade
+from jiuzhang.evaluation.intervals import wilson
 from jiuzhang.evaluation.prompting import build_prompt, load_demos, load_template, prompt_type
 from jiuzhang.evaluation.toolloop import Trajectory, run_tool_loop
 from jiuzhang.generation import SamplingConfig, make_generator
@@ -139,6 +140,8 @@ def run_eval(
         "n": len(rows),
         "correct": n_correct,
         "accuracy": round(100.0 * n_correct / len(rows), 2) if rows else 0.0,
+        "ci95": [round(bound, 2) for bound in wilson(n_correct, len(rows))],
+        "ci_method": "wilson",
         "no_answer": sum(r["extracted"] is None for r in rows),
         "truncated": sum(r["finish_reason"] == "length" for r in rows),
         "generated_tokens": n_tokens,

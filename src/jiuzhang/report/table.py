@@ -15,11 +15,52 @@ from jiuzhang.common.errors import DataError
 from jiuzhang.common.io import read_json, write_text
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
+from jiuzhang.evaluation.intervals import wilson
 from jiuzhang.report import paper
 from jiuzhang.report.plot import bar_chart_svg
 
 log = logging.getLogger(__name__)
 REQUIRED_KEYS = ("model", "prompt_type", "benchmark", "accuracy", "n")
+
+
+def collect_counts(
+    metrics_files: Sequence[str],
+) -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
+    """(model, prompt type) -> {benchmark: (correct, n)} from metrics files."""
+    counts: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for path in metrics_files:
+        doc = read_json(path)
+        correct = doc.get("correct", round(doc["accuracy"] * doc["n"] / 100))
+        counts.setdefault((doc["model"], doc["prompt_type"]), {})[doc["benchmark"]] = (
+            int(correct),
+            int(doc["n"]),
+        )
+    return counts
+
+
+def intervals_markdown(
+    counts: Mapping[tuple[str, str], Mapping[str, tuple[int, int]]],
+    models: Sequence[str],
+    ptypes: Sequence[str],
+) -> str:
+    """A markdown table of n and the 95 % Wilson interval behind every score of the table."""
+    columns = list(PAPER_COLUMNS)
+    header = ["Model", *PAPER_COLUMNS.values()]
+    rows = []
+    for model in models:
+        for ptype in ptypes:
+            cells = counts.get((model, ptype), {})
+            label = model if len(ptypes) == 1 else f"{model} ({ptype})"
+            row = [label]
+            for column in columns:
+                if column not in cells:
+                    row.append("-")
+                    continue
+                correct, n = cells[column]
+                low, high = wilson(correct, n)
+                row.append(f"{low:.1f}-{high:.1f} (n={n})")
+            rows.append(row)
+    return to_markdown(header, rows)
 
 
 def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, float]]:
@@ -110,6 +151,10 @@ def run_report_table(
     header, rows = table_rows(table, models, prompt_types, references)
     markdown = to_markdown(header, rows)
     note = "\nMATH = MATH-500 (`math-oai`); accuracy in %, greedy decoding.\n"
+    note += (
+        "\n95 % intervals (Wilson score) and the number of items behind each score:\n\n"
+        + intervals_markdown(collect_counts(metrics), models, prompt_types)
+    )
     if references is not None:
         note += (
             f"Paper rows: {paper.SOURCE}, compared on the `{paper.PROMPT_TYPE}` prompt type; "

@@ -119,3 +119,18 @@ def test_paper_rows_follow_the_jiuzhang_prompt_type_only(tmp_path: Path) -> None
     ]
     assert rows[1][1:] == ["82.6", "40.6", "", "", "", "", ""]
     assert rows[2][1:] == ["+6.0", "+12.2", "", "", "", "", ""]
+
+
+def test_markdown_states_n_and_the_wilson_interval_of_every_score(tmp_path: Path) -> None:
+    files = _metrics(tmp_path, "jz-7b", {"gsm8k": 50.0, "svamp": 0.0})
+    run_report_table(
+        metrics=files,
+        models=["jz-7b"],
+        prompt_types=["jiuzhang"],
+        md_out=str(tmp_path / "t.md"),
+        csv_out=str(tmp_path / "t.csv"),
+    )
+    md = (tmp_path / "t.md").read_text()
+    # 50 of 100: 40.4-59.6; 0 of 100: 0.0-3.7 (Wilson, z = 1.96)
+    assert "| jz-7b | 40.4-59.6 (n=100) | - | 0.0-3.7 (n=100) | - | - | - |" in md
+    assert "Wilson" in md
