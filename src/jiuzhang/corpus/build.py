@@ -136,22 +136,34 @@ class Funnel:
 
     def __init__(self) -> None:
         self._counts: dict[str, Counter[str]] = {}
+        self._reasons: dict[str, Counter[tuple[str, str]]] = {}
 
-    def reached(self, source: str, stage: str) -> None:
-        """Count a row that got as far as `stage` (so also every stage before it)."""
+    def reached(self, source: str, stage: str, reason: str | None = None) -> None:
+        """Count a row that got as far as `stage` (so also every stage before it); `reason`:
+        why it went no further (a row that is kept has none)."""
         counts = self._counts.setdefault(source, Counter())
         for name in FUNNEL_STAGES[: FUNNEL_STAGES.index(stage) + 1]:
             counts[name] += 1
+        if reason is not None:
+            self._reasons.setdefault(source, Counter())[stage, reason] += 1
 
     def dropped_after_parsing(self, source: str, reason: str) -> None:
         """Count a parsed row dropped for `reason` (a quality check, or a cleaning-pass one)."""
-        self.reached(source, _STOPPED_AT.get(reason, "parsed"))
+        self.reached(source, _STOPPED_AT.get(reason, "parsed"), reason)
 
-    def as_dict(self) -> dict[str, dict[str, int]]:
-        return {
-            source: {stage: counts[stage] for stage in FUNNEL_STAGES}
-            for source, counts in sorted(self._counts.items())
-        }
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        """Per source: rows at each stage, and `dropped_at`: the last stage reached -> reason ->
+        rows (e.g. {"parsed": {"false_arithmetic": 2707}})."""
+        out: dict[str, dict[str, Any]] = {}
+        for source, counts in sorted(self._counts.items()):
+            dropped: dict[str, dict[str, int]] = {}
+            for (stage, reason), n in sorted(self._reasons.get(source, Counter()).items()):
+                dropped.setdefault(stage, {})[reason] = n
+            out[source] = {
+                **{stage: counts[stage] for stage in FUNNEL_STAGES},
+                "dropped_at": dropped,
+            }
+        return out
 
 
 def source_of(record: Mapping[str, Any], default: str = "unknown") -> str:
@@ -219,7 +231,7 @@ def iter_generations(
                 raise DataError(f"{path}:{lineno}: 'generated_text' must be a string")
             if drop_truncated and record.get("finish_reason") == "length":
                 dropped["truncated"] += 1
-                funnel.reached(source_of(record, default_source), "in")
+                funnel.reached(source_of(record, default_source), "in", "truncated")
                 continue
             yield record
 
@@ -247,12 +259,12 @@ def run_build_corpus(
         parsed = parse_cot_generation(record["generated_text"])
         if parsed is None:
             dropped["no_solution_header"] += 1
-            funnel.reached(source, "in")
+            funnel.reached(source, "in", "no_solution_header")
             continue
         problem, solution = parsed
         if len(problem) < cfg.min_problem_chars or len(solution) < cfg.min_solution_chars:
             dropped["too_short"] += 1
-            funnel.reached(source, "in")
+            funnel.reached(source, "in", "too_short")
             continue
         reason = failed_check(cfg, problem, solution) or cleaning.reject(f"{problem}\n{solution}")
         if reason:

@@ -178,7 +178,7 @@ def run_build_tool_corpus(
         draft = parse_tool_generation(record["generated_text"])
         if isinstance(draft, str):
             dropped[draft] += 1
-            funnel.reached(source_of(record, "tool"), "in")
+            funnel.reached(source_of(record, "tool"), "in", draft)
             continue
         records.append(record)
         drafts.append(draft)

@@ -71,10 +71,16 @@ def funnel_svg(
             prompts = prompt_stats.get(source, {}).get("rows")
             top = max(prompts or 0, stages["in"], 1)
             bars = [("prompts", 100 * prompts / top, f"{prompts:,}")] if prompts else []
-            for stage in FUNNEL_STAGES:
+            reasons = stages.get("dropped_at", {})  # stage -> reason -> rows that stopped there
+            for before, stage in zip((None, *FUNNEL_STAGES), FUNNEL_STAGES, strict=False):
                 count = stages[stage]
                 share = 100 * count / stages["in"] if stages["in"] else 0.0
                 text = f"{count:,}" + ("" if stage == "in" else f"  ({share:.1f} %)")
+                if before and reasons.get(before):
+                    ranked = sorted(reasons[before].items(), key=lambda item: (-item[1], item[0]))
+                    text += "  dropped: " + ", ".join(
+                        f"{n:,} {reason.replace('_', ' ')}" for reason, n in ranked
+                    )
                 bars.append((_STAGE_LABELS[stage], 100 * count / top, text))
             groups.append((source if source == corpus else f"{source} ({corpus} corpus)", bars))
     return hbar_chart_svg(

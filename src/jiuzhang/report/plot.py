@@ -153,7 +153,9 @@ def hbar_chart_svg(
     so the same stage or prompt type reads the same in every group; `max_value` fixes the scale
     (e.g. 100 for percentages).
     """
-    label_w, bar_w, text_w, row_h, gap = 170, 420, 260, 18, 10
+    longest = max([len(text) for _, bars in groups for _, _, text in bars] + [0])
+    label_w, bar_w, row_h, gap = 170, 420, 18, 10
+    text_w = max(260, 7 * longest + 20)  # room for the longest text after a full bar
     top = 34
     n_rows = sum(len(bars) + bool(group) for group, bars in groups)
     height = top + n_rows * row_h + gap * len(groups) + 30

@@ -77,9 +77,17 @@ def test_build_corpus_counts_every_drop_reason(tmp_path: Path) -> None:
         },
     }
     # in 6 -> parsed 4 (no header, truncated) -> checked 2 -> not contaminated 2 -> kept 1
+    # and where each drop stopped, with its reason
     assert summary["funnel"] == {
-        "s": {"in": 6, "parsed": 4, "checked": 2, "decontaminated": 2, "kept": 1}
-    }
+        "s": {
+            "in": 6, "parsed": 4, "checked": 2, "decontaminated": 2, "kept": 1,
+            "dropped_at": {
+                "in": {"no_solution_header": 1, "truncated": 1},
+                "parsed": {"false_arithmetic": 1, "no_final_answer": 1},
+                "decontaminated": {"duplicate": 1},
+            },
+        }
+    }  # fmt: skip
     [row] = [json.loads(line) for line in out.read_text().splitlines()]
     assert (
         row["input"] == "## Question\nMia has 7 pens. She gets 2 more. How many?\n\n## Solution\n"
@@ -130,7 +138,8 @@ def test_contaminated_and_near_duplicate_rows_are_dropped_and_reported(tmp_path:
     assert summary["kept"] == 1
     assert summary["dropped"] == {"contaminated": 1, "near_duplicate": 1}
     assert summary["funnel"]["s"] == {
-        "in": 3, "parsed": 3, "checked": 3, "decontaminated": 2, "kept": 1
+        "in": 3, "parsed": 3, "checked": 3, "decontaminated": 2, "kept": 1,
+        "dropped_at": {"checked": {"contaminated": 1}, "decontaminated": {"near_duplicate": 1}},
     }  # fmt: skip
     matched = summary["decontamination"]["matched"]
     assert matched == {"rows": 1, "benchmarks": {"gsm8k": {"rows": 1, "items": ["41"]}}}

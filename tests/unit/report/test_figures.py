@@ -56,7 +56,9 @@ def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path)
             path.write_text(json.dumps({**doc, "n": 20 if bench == "gsm8k" else 30}))
             metrics.append(str(path))
     (tmp_path / "prompts.json").write_text(json.dumps({"rows": 8}))
-    funnel = {"s": {"in": 8, "parsed": 8, "checked": 4, "decontaminated": 4, "kept": 2}}
+    funnel = {"s": {"in": 8, "parsed": 8, "checked": 4, "decontaminated": 4, "kept": 2,
+                    "dropped_at": {"parsed": {"false_arithmetic": 3, "no_final_answer": 1},
+                                   "decontaminated": {"duplicate": 2}}}}  # fmt: skip
     (tmp_path / "corpus.json").write_text(json.dumps({"funnel": funnel}))
     packed = {"fill_ratio": 0.5, "rows": 2, "seq_len": 8, "lower_bound_rows": 1, "documents": 2}
     (tmp_path / "packed.json").write_text(json.dumps(packed))
@@ -79,6 +81,9 @@ def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path)
     )
     texts = _texts((out / "score-svamp.svg").read_text())
     assert "SVAMP (svamp): accuracy, greedy" in texts and "55.5 % of 30" in texts
+    funnel_texts = _texts((out / "funnel.svg").read_text())
+    assert any("dropped: 3 false arithmetic, 1 no final answer" in t for t in funnel_texts)
+    assert any("2  (25.0 %)  dropped: 2 duplicate" in t for t in funnel_texts), funnel_texts
     # each figure names its own inputs
     manifest = json.loads((out / "score-svamp.svg.manifest.json").read_text())
     assert list(manifest["inputs"]) == ["metrics"] and len(manifest["inputs"]["metrics"]) == 4
