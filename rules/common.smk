@@ -81,6 +81,7 @@ TRAIN_PHASES = "results/train_data/phases.json"
 TABLE_MD = "results/report/table.md"
 TABLE_CSV = "results/report/table.csv"
 TABLE_SVG = "results/report/table.svg"
+TABLE_HTML = "results/report/table.html"
 
 
 wildcard_constraints:

@@ -6,7 +6,8 @@ if EVALUATION:
             metrics=get_eval_metrics(),
         output:
             md=TABLE_MD,
-            csv=report_item(TABLE_CSV, "table", "1. Summary table", figure="the table"),
+            html=report_item(TABLE_HTML, "table", "1. Summary table", figure="the table"),
+            csv=report_item(TABLE_CSV, "table_csv", "1. Summary table", figure="as CSV"),
             svg=report_item(TABLE_SVG, "table_chart", "1. Summary table", figure="as a bar chart"),
         log:
             "logs/report/report_table/table.log",

@@ -11,5 +11,6 @@ with log_to(snakemake.log[0]):
         md_out=snakemake.output.md,
         csv_out=snakemake.output.csv,
         svg_out=snakemake.output.svg,
+        html_out=snakemake.output.html,
         references=snakemake.params.references,
     )

@@ -7,6 +7,7 @@ six are present. Reads `metrics.json` files, writes `table.md`, `table.csv` and 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import logging
 from collections.abc import Mapping, Sequence
@@ -61,6 +62,53 @@ def intervals_markdown(
                 row.append(f"{low:.1f}-{high:.1f} (n={n})")
             rows.append(row)
     return to_markdown(header, rows)
+
+
+_HTML_STYLE = (
+    "body{font-family:sans-serif;font-size:14px}table{border-collapse:collapse}"
+    "th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,"
+    "td:first-child{text-align:left}tr.paper td{color:#555}tr.delta td{color:#555;"
+    "font-style:italic}small{color:#666}"
+)
+
+
+def to_html(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    counts: Mapping[tuple[str, str], Mapping[str, tuple[int, int]]],
+    models: Sequence[str],
+    ptypes: Sequence[str],
+    notes: Sequence[str],
+) -> str:
+    """The table as a standalone HTML page: each of our scores with its 95 % Wilson interval
+    and n beneath it; the paper's rows and the differences set apart."""
+    labels = {
+        (model if len(ptypes) == 1 else f"{model} ({ptype})"): (model, ptype)
+        for model in models
+        for ptype in ptypes
+    }
+    columns = list(PAPER_COLUMNS)
+    lines = [
+        "<!DOCTYPE html>",
+        f"<html><head><meta charset='utf-8'><style>{_HTML_STYLE}</style></head><body><table>",
+        "<tr>" + "".join(f"<th>{html.escape(cell)}</th>" for cell in header) + "</tr>",
+    ]
+    for row in rows:
+        key = labels.get(row[0])
+        kind = "" if key else (" class='paper'" if ": paper" in row[0] else " class='delta'")
+        cells = [f"<td>{html.escape(row[0])}</td>"]
+        for i, cell in enumerate(row[1:]):
+            extra = ""
+            if key and i < len(columns) and columns[i] in counts.get(key, {}):
+                correct, n = counts[key][columns[i]]
+                low, high = wilson(correct, n)
+                extra = f"<br><small>{low:.1f}&ndash;{high:.1f}, n={n}</small>"
+            cells.append(f"<td>{html.escape(cell)}{extra}</td>")
+        lines.append(f"<tr{kind}>" + "".join(cells) + "</tr>")
+    lines.append("</table>")
+    lines += [f"<p>{html.escape(note)}</p>" for note in notes]
+    lines.append("</body></html>")
+    return "\n".join(lines) + "\n"
 
 
 def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, float]]:
@@ -142,25 +190,30 @@ def run_report_table(
     csv_out: str,
     svg_out: str | None = None,
     references: Mapping[str, str] | None = None,
+    html_out: str | None = None,
 ) -> str:
     """Write the markdown and CSV tables (and the SVG chart); return the markdown.
 
     `references` (model -> row of the paper's table; may be empty) adds the paper's numbers and
     the differences (see `table_rows`); None leaves them out."""
     table = collect(metrics)
+    counts = collect_counts(metrics)
     header, rows = table_rows(table, models, prompt_types, references)
     markdown = to_markdown(header, rows)
-    note = "\nMATH = MATH-500 (`math-oai`); accuracy in %, greedy decoding.\n"
-    note += (
-        "\n95 % intervals (Wilson score) and the number of items behind each score:\n\n"
-        + intervals_markdown(collect_counts(metrics), models, prompt_types)
-    )
+    notes = ["MATH = MATH-500 (math-oai); accuracy in %, greedy decoding."]
     if references is not None:
-        note += (
-            f"Paper rows: {paper.SOURCE}, compared on the `{paper.PROMPT_TYPE}` prompt type; "
-            "blank where the paper has no row for the model or did not report the benchmark.\n"
+        notes.append(
+            f"Paper rows: {paper.SOURCE}, compared on the {paper.PROMPT_TYPE} prompt type; "
+            "blank where the paper has no row for the model or did not report the benchmark."
         )
+    note = "".join(f"\n{n}\n" for n in notes) + (
+        "\n95 % intervals (Wilson score) and the number of items behind each score:\n\n"
+        + intervals_markdown(counts, models, prompt_types)
+    )
     write_text(md_out, markdown + note)
+    if html_out:
+        notes.append("Under each score: its 95 % interval (Wilson score) and the items behind it.")
+        write_text(html_out, to_html(header, rows, counts, models, prompt_types, notes))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -172,7 +225,7 @@ def run_report_table(
     write_manifest(
         md_out,
         inputs={"metrics": list(metrics)},
-        outputs=[csv_out, *([svg_out] if svg_out else [])],
+        outputs=[csv_out, *(p for p in (svg_out, html_out) if p)],
         params={
             "models": list(models),
             "prompt_types": list(prompt_types),

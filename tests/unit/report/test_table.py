@@ -134,3 +134,23 @@ def test_markdown_states_n_and_the_wilson_interval_of_every_score(tmp_path: Path
     # 50 of 100: 40.4-59.6; 0 of 100: 0.0-3.7 (Wilson, z = 1.96)
     assert "| jz-7b | 40.4-59.6 (n=100) | - | 0.0-3.7 (n=100) | - | - | - |" in md
     assert "Wilson" in md
+
+
+def test_html_table_shows_each_score_with_its_interval_and_n(tmp_path: Path) -> None:
+    files = _metrics(tmp_path, "jz-7b", {"gsm8k": 50.0}) + _metrics(tmp_path, "b", {"gsm8k": 9.0})
+    run_report_table(
+        metrics=files,
+        models=["jz-7b", "b"],
+        prompt_types=["jiuzhang"],
+        md_out=str(tmp_path / "t.md"),
+        csv_out=str(tmp_path / "t.csv"),
+        html_out=str(tmp_path / "t.html"),
+        references={"jz-7b": "JiuZhang3.0-7B"},
+    )
+    page = (tmp_path / "t.html").read_text()
+    assert "<td>50.0<br><small>40.4&ndash;59.6, n=100</small></td>" in page
+    assert "<tr class='paper'><td>jz-7b: paper (JiuZhang3.0-7B)</td><td>88.6</td>" in page
+    assert "<tr class='delta'><td>jz-7b: ours - paper</td><td>-38.6</td>" in page
+    assert "Wilson" in page and "arXiv:2405.14365" in page
+    manifest = json.loads((tmp_path / "t.md.manifest.json").read_text())
+    assert str(tmp_path / "t.html") in manifest["outputs"]
