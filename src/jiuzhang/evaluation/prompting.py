@@ -44,14 +44,18 @@ class PromptType:
     name: str
     stop: tuple[str, ...]
     tool: bool = False  # run ```python blocks in the sandbox and feed the output back
+    title: str = ""  # what it is, for people reading a report
 
 
 PROMPT_TYPES: dict[str, PromptType] = {
-    "jiuzhang": PromptType("jiuzhang", stop=("\n\n## Question",)),
+    "jiuzhang": PromptType("jiuzhang", stop=("\n\n## Question",), title="zero-shot reasoning"),
     "jiuzhang_tora": PromptType(
-        "jiuzhang_tora", stop=("```output", "\n\n## Question", "\n\n---"), tool=True
+        "jiuzhang_tora",
+        stop=("```output", "\n\n## Question", "\n\n---"),
+        tool=True,
+        title="tool-integrated (Python)",
     ),
-    "cot": PromptType("cot", stop=("\n\nQuestion:", SEPARATOR)),
+    "cot": PromptType("cot", stop=("\n\nQuestion:", SEPARATOR), title="few-shot chain of thought"),
 }
 
 DEMO_FAMILY: dict[str, str] = {

@@ -22,10 +22,21 @@ from jiuzhang.common.io import read_json, write_text
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.corpus.build import FUNNEL_STAGES
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
+from jiuzhang.evaluation.prompting import PROMPT_TYPES
 from jiuzhang.report.plot import hbar_chart_svg, line_chart_svg
 from jiuzhang.report.table import collect
 
 log = logging.getLogger(__name__)
+
+BENCHMARK_KINDS = {
+    "gsm8k": "grade-school word problems",
+    "math": "competition problems, all 5,000",
+    "math-oai": "500 competition problems",
+    "svamp": "word problems with distractors",
+    "asdiv": "diverse word problems",
+    "mawps": "arithmetic word problems",
+    "carp_en": "computation-heavy problems",
+}
 
 _STAGE_LABELS = {
     "in": "generated",
@@ -52,10 +63,11 @@ def score_svg(
             if acc is None:
                 continue
             n = n_items.get((model, ptype, bench))
-            bars.append((ptype, acc, f"{acc:.1f} %" + (f" of {n}" if n else "")))
+            title = PROMPT_TYPES[ptype].title if ptype in PROMPT_TYPES else ptype
+            bars.append((title, acc, f"{acc:.1f} %" + (f" of {n}" if n else "")))
         groups.append((model, bars))
-    name = PAPER_COLUMNS.get(bench, bench)
-    return hbar_chart_svg(groups, f"{name} ({bench}): accuracy, greedy", max_value=100, unit=" %")
+    name = f"{PAPER_COLUMNS.get(bench, bench)} ({bench}, {BENCHMARK_KINDS.get(bench, bench)})"
+    return hbar_chart_svg(groups, f"{name}: accuracy, greedy", max_value=100, unit=" %")
 
 
 def funnel_svg(

@@ -80,7 +80,8 @@ def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path)
         loss_out=str(out / "loss.svg"),
     )
     texts = _texts((out / "score-svamp.svg").read_text())
-    assert "SVAMP (svamp): accuracy, greedy" in texts and "55.5 % of 30" in texts
+    assert "SVAMP (svamp, word problems with distractors): accuracy, greedy" in texts
+    assert "55.5 % of 30" in texts and "few-shot chain of thought" in texts
     funnel_texts = _texts((out / "funnel.svg").read_text())
     assert any("dropped: 3 false arithmetic, 1 no final answer" in t for t in funnel_texts)
     assert any("2  (25.0 %)  dropped: 2 duplicate" in t for t in funnel_texts), funnel_texts
