@@ -253,6 +253,10 @@ def get_eval_metrics():
     )
 
 
+def get_eval_predictions():
+    return [m.replace("metrics.json", "predictions.jsonl") for m in get_eval_metrics()]
+
+
 def get_final_outputs():
     """What `all` builds: the table when evaluating, the corpora when synthesizing, the trained
     models (their inputs follow), and the report's figures."""

@@ -4,6 +4,7 @@ if EVALUATION:
     rule report_table:
         input:
             metrics=get_eval_metrics(),
+            predictions=get_eval_predictions(),
         output:
             md=TABLE_MD,
             html=report_item(TABLE_HTML, "table", "1. Summary table", figure="the table"),

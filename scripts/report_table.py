@@ -12,5 +12,6 @@ with log_to(snakemake.log[0]):
         csv_out=snakemake.output.csv,
         svg_out=snakemake.output.svg,
         html_out=snakemake.output.html,
+        predictions=list(snakemake.input.predictions),
         references=snakemake.params.references,
     )

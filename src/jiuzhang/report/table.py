@@ -11,12 +11,13 @@ import html
 import io
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from jiuzhang.common.errors import DataError
-from jiuzhang.common.io import read_json, write_text
+from jiuzhang.common.io import load_jsonl, read_json, write_text
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
-from jiuzhang.evaluation.intervals import wilson
+from jiuzhang.evaluation.intervals import paired_difference, wilson
 from jiuzhang.report import paper
 from jiuzhang.report.plot import bar_chart_svg
 
@@ -64,11 +65,65 @@ def intervals_markdown(
     return to_markdown(header, rows)
 
 
+def collect_outcomes(
+    metrics_files: Sequence[str], predictions: Sequence[str]
+) -> dict[tuple[str, str, str], dict[str, bool]]:
+    """(model, prompt type, benchmark) -> {item id: correct}, from the `predictions.jsonl`
+    beside each metrics file (each must be among `predictions`, the job's declared inputs)."""
+    known = {str(Path(p)) for p in predictions}
+    outcomes = {}
+    for path in metrics_files:
+        doc = read_json(path)
+        preds = str(Path(path).with_name("predictions.jsonl"))
+        if preds not in known:
+            raise DataError(f"{path}: its predictions {preds} are not among the table's inputs")
+        rows = load_jsonl(preds)
+        outcomes[doc["model"], doc["prompt_type"], doc["benchmark"]] = {
+            str(r["id"]): bool(r["correct"]) for r in rows
+        }
+    return outcomes
+
+
+def paired_table(
+    outcomes: Mapping[tuple[str, str, str], Mapping[str, bool]],
+    models: Sequence[str],
+    ptypes: Sequence[str],
+) -> tuple[list[str], list[list[str]]]:
+    """Each model after the first minus the first, on the items both answered, per benchmark:
+    the difference in points and its 95 % paired bootstrap interval."""
+    header = ["Difference", *PAPER_COLUMNS.values()]
+    rows = []
+    reference = models[0]
+    for model in models[1:]:
+        for ptype in ptypes:
+            label = f"{model} - {reference}" + ("" if len(ptypes) == 1 else f" ({ptype})")
+            cells = [label]
+            for bench in PAPER_COLUMNS:
+                first = outcomes.get((reference, ptype, bench))
+                second = outcomes.get((model, ptype, bench))
+                if not first or not second:
+                    cells.append("-")
+                    continue
+                items = sorted(set(first) & set(second))
+                diff, low, high = paired_difference(
+                    [first[i] for i in items], [second[i] for i in items]
+                )
+                cells.append(f"{diff:+.1f} [{low:+.1f}, {high:+.1f}]")
+            rows.append(cells)
+    return header, rows
+
+
 _HTML_STYLE = (
     "body{font-family:sans-serif;font-size:14px}table{border-collapse:collapse}"
     "th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,"
     "td:first-child{text-align:left}tr.paper td{color:#555}tr.delta td{color:#555;"
     "font-style:italic}small{color:#666}"
+)
+
+
+PAIRED_TITLE = (
+    "Paired differences on the same items, in points, with 95 % intervals (paired bootstrap, "
+    "2,000 resamples, seed 0); an interval that holds 0 is no evidence of a difference"
 )
 
 
@@ -79,6 +134,7 @@ def to_html(
     models: Sequence[str],
     ptypes: Sequence[str],
     notes: Sequence[str],
+    paired: tuple[list[str], list[list[str]]] | None = None,
 ) -> str:
     """The table as a standalone HTML page: each of our scores with its 95 % Wilson interval
     and n beneath it; the paper's rows and the differences set apart."""
@@ -107,6 +163,14 @@ def to_html(
         lines.append(f"<tr{kind}>" + "".join(cells) + "</tr>")
     lines.append("</table>")
     lines += [f"<p>{html.escape(note)}</p>" for note in notes]
+    if paired and paired[1]:
+        lines.append(f"<h3>{html.escape(PAIRED_TITLE)}</h3><table>")
+        lines.append("<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in paired[0]) + "</tr>")
+        lines += [
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in paired[1]
+        ]
+        lines.append("</table>")
     lines.append("</body></html>")
     return "\n".join(lines) + "\n"
 
@@ -191,6 +255,7 @@ def run_report_table(
     svg_out: str | None = None,
     references: Mapping[str, str] | None = None,
     html_out: str | None = None,
+    predictions: Sequence[str] = (),
 ) -> str:
     """Write the markdown and CSV tables (and the SVG chart); return the markdown.
 
@@ -210,10 +275,14 @@ def run_report_table(
         "\n95 % intervals (Wilson score) and the number of items behind each score:\n\n"
         + intervals_markdown(counts, models, prompt_types)
     )
+    paired = None
+    if predictions and len(models) > 1:
+        paired = paired_table(collect_outcomes(metrics, predictions), models, prompt_types)
+        note += f"\n{PAIRED_TITLE}:\n\n" + to_markdown(*paired)
     write_text(md_out, markdown + note)
     if html_out:
         notes.append("Under each score: its 95 % interval (Wilson score) and the items behind it.")
-        write_text(html_out, to_html(header, rows, counts, models, prompt_types, notes))
+        write_text(html_out, to_html(header, rows, counts, models, prompt_types, notes, paired))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -224,7 +293,7 @@ def run_report_table(
         write_text(svg_out, bar_chart_svg(header, ours, "Accuracy (%), greedy; MATH = MATH-500"))
     write_manifest(
         md_out,
-        inputs={"metrics": list(metrics)},
+        inputs={"metrics": list(metrics), "predictions": list(predictions)},
         outputs=[csv_out, *(p for p in (svg_out, html_out) if p)],
         params={
             "models": list(models),

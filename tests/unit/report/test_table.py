@@ -6,6 +6,9 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
+from jiuzhang.common.errors import DataError
 from jiuzhang.report import run_report_table
 
 # The README's JiuZhang3.0-7B row: its Avg (78.8) is the plain mean of the six.
@@ -154,3 +157,37 @@ def test_html_table_shows_each_score_with_its_interval_and_n(tmp_path: Path) -> 
     assert "Wilson" in page and "arXiv:2405.14365" in page
     manifest = json.loads((tmp_path / "t.md.manifest.json").read_text())
     assert str(tmp_path / "t.html") in manifest["outputs"]
+
+
+def test_paired_differences_against_the_first_model(tmp_path: Path) -> None:
+    metrics, predictions = [], []
+    for model, right in (("base", 30), ("tuned", 45)):
+        folder = tmp_path / model
+        folder.mkdir()
+        doc = {"model": model, "prompt_type": "jiuzhang", "benchmark": "gsm8k",
+               "accuracy": float(right), "n": 100, "correct": right}  # fmt: skip
+        (folder / "metrics.json").write_text(json.dumps(doc))
+        rows = [{"id": i, "correct": i < right} for i in range(100)]
+        (folder / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+        metrics.append(str(folder / "metrics.json"))
+        predictions.append(str(folder / "predictions.jsonl"))
+    run_report_table(
+        metrics=metrics,
+        models=["base", "tuned"],
+        prompt_types=["jiuzhang"],
+        md_out=str(tmp_path / "t.md"),
+        csv_out=str(tmp_path / "t.csv"),
+        html_out=str(tmp_path / "t.html"),
+        predictions=predictions,
+    )
+    md = (tmp_path / "t.md").read_text()
+    row = next(line for line in md.splitlines() if line.startswith("| tuned - base |"))
+    diff = row.split("|")[2].strip()
+    assert diff.startswith("+15.0 [+") and diff.endswith("]"), row  # 15 items flipped, none lost
+    assert "paired bootstrap" in md and "tuned - base" in (tmp_path / "t.html").read_text()
+    with pytest.raises(DataError, match="not among the table's inputs"):
+        run_report_table(
+            metrics=metrics, models=["base", "tuned"], prompt_types=["jiuzhang"],
+            md_out=str(tmp_path / "u.md"), csv_out=str(tmp_path / "u.csv"),
+            predictions=predictions[:1],
+        )  # fmt: skip
