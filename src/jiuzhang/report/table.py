@@ -30,8 +30,7 @@ def collect_counts(
 ) -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
     """(model, prompt type) -> {benchmark: (correct, n)} from metrics files."""
     counts: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
-    for path in metrics_files:
-        doc = read_json(path)
+    for _, doc in _metrics_docs(metrics_files):
         correct = doc.get("correct", round(doc["accuracy"] * doc["n"] / 100))
         counts.setdefault((doc["model"], doc["prompt_type"]), {})[doc["benchmark"]] = (
             int(correct),
@@ -72,8 +71,7 @@ def collect_outcomes(
     beside each metrics file (each must be among `predictions`, the job's declared inputs)."""
     known = {str(Path(p)) for p in predictions}
     outcomes = {}
-    for path in metrics_files:
-        doc = read_json(path)
+    for path, doc in _metrics_docs(metrics_files):
         preds = str(Path(path).with_name("predictions.jsonl"))
         if preds not in known:
             raise DataError(f"{path}: its predictions {preds} are not among the table's inputs")
@@ -175,14 +173,22 @@ def to_html(
     return "\n".join(lines) + "\n"
 
 
-def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, float]]:
-    """(model, prompt type) -> {benchmark: accuracy} from metrics files."""
-    table: dict[tuple[str, str], dict[str, float]] = {}
+def _metrics_docs(metrics_files: Sequence[str]) -> list[tuple[str, dict]]:
+    """(path, document) of each metrics file, checked for the keys the table needs."""
+    docs = []
     for path in metrics_files:
         doc = read_json(path)
         missing = [k for k in REQUIRED_KEYS if k not in doc]
         if missing:
             raise DataError(f"{path}: metrics file lacks {missing}")
+        docs.append((path, doc))
+    return docs
+
+
+def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, float]]:
+    """(model, prompt type) -> {benchmark: accuracy} from metrics files."""
+    table: dict[tuple[str, str], dict[str, float]] = {}
+    for _, doc in _metrics_docs(metrics_files):
         table.setdefault((doc["model"], doc["prompt_type"]), {})[doc["benchmark"]] = float(
             doc["accuracy"]
         )
