@@ -170,12 +170,6 @@ def _last_number_match(text: str) -> re.Match[str] | None:
     return matches[-1] if matches else None
 
 
-def _last_number(text: str) -> str | None:
-    """The last number in `text` (thousands separators removed), or None."""
-    match = _last_number_match(text)
-    return _THOUSANDS_RE.sub("", match.group(0)) if match else None
-
-
 def _clean(candidate: str) -> str:
     """Strip whitespace, surrounding `$` and a trailing period (repeatedly)."""
     previous = None

@@ -337,9 +337,9 @@ Interval = tuple[str, str, bool, bool]  # low, high, low closed, high closed
 
 
 def _negated(text: str) -> str:
-    return (
-        text[1:] if text.startswith("-") else f"-({text})" if not _to_number(text) else f"-{text}"
-    )
+    if text.startswith("-"):
+        return text[1:]
+    return f"-{text}" if _to_number(text) is not None else f"-({text})"
 
 
 def _bound(variable_side: str, op: str, other: str) -> tuple[str, str, str] | None:
@@ -359,10 +359,8 @@ def _relation(text: str) -> tuple[str, Interval | str] | None:
     "x\\ne 3" -> ("ne", "3"). Two sides that are not a lone variable and a value: ("rel", the
     relation written with < or \\le, sides swapped so). None when `text` has no relation."""
     if match := _IN_RE.fullmatch(text):
-        seq = _sequence(match.group(2))
-        if seq and seq[0] in _INTERVALS and len(seq[2]) == 2:
-            return "interval", (seq[2][0], seq[2][1], seq[0][0] == "[", seq[0][1] == "]")
-        return None
+        interval = _as_interval(match.group(2))
+        return ("interval", interval) if interval else None
     parts = [part.strip() for part in _REL_SPLIT_RE.split(text)]
     if len(parts) == 3:
         left, op, right = parts
@@ -389,6 +387,7 @@ def _relation(text: str) -> tuple[str, Interval | str] | None:
 
 
 def _as_interval(text: str) -> Interval | None:
+    """An interval written out: "[-2,7)" -> ("-2", "7", True, False); else None."""
     seq = _sequence(text)
     if seq and seq[0] in _INTERVALS and len(seq[2]) == 2:
         return seq[2][0], seq[2][1], seq[0][0] == "[", seq[0][1] == "]"
@@ -401,10 +400,11 @@ def _relations_equiv(pred: str, gold: str) -> bool | None:
     pr, gr = _relation(pred), _relation(gold)
     if pr is None and gr is None:
         return None
-    if pr is None and gr[0] == "interval":
-        pr = ("interval", _as_interval(pred)) if _as_interval(pred) else None
-    if gr is None and pr is not None and pr[0] == "interval":
-        gr = ("interval", _as_interval(gold)) if _as_interval(gold) else None
+    # A relation against an interval written out: "x \\ge 5" vs "[5, \\infty)".
+    if pr is None and gr[0] == "interval" and (interval := _as_interval(pred)):
+        pr = ("interval", interval)
+    if gr is None and pr[0] == "interval" and (interval := _as_interval(gold)):
+        gr = ("interval", interval)
     if pr is None or gr is None or pr[0] != gr[0]:
         return None
     if pr[0] == "interval":

@@ -24,7 +24,7 @@ from jiuzhang.corpus.build import FUNNEL_STAGES
 from jiuzhang.evaluation.benchmarks import PAPER_COLUMNS
 from jiuzhang.evaluation.prompting import PROMPT_TYPES
 from jiuzhang.report.plot import hbar_chart_svg, line_chart_svg
-from jiuzhang.report.table import collect
+from jiuzhang.report.table import counts_of, read_metrics, scores_of
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +157,13 @@ def run_report_figures(
     output of None is a figure this config has no data for), each with its own manifest."""
     params = {"models": list(models), "prompt_types": list(prompt_types)}
     if scores_out:
-        table = collect(metrics)
-        n_items = {}
-        for path in metrics:
-            doc = read_json(path)
-            n_items[(doc["model"], doc["prompt_type"], doc["benchmark"])] = doc["n"]
+        docs = read_metrics(metrics)
+        table = scores_of(docs)
+        n_items = {
+            (model, ptype, bench): n
+            for (model, ptype), cells in counts_of(docs).items()
+            for bench, (_, n) in cells.items()
+        }
         for bench, out in zip(benchmarks, scores_out, strict=True):
             write_text(out, score_svg(table, bench, models, prompt_types, n_items))
             write_manifest(out, inputs={"metrics": list(metrics)}, params=params)

@@ -25,12 +25,13 @@ log = logging.getLogger(__name__)
 REQUIRED_KEYS = ("model", "prompt_type", "benchmark", "accuracy", "n")
 
 
-def collect_counts(
-    metrics_files: Sequence[str],
-) -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
-    """(model, prompt type) -> {benchmark: (correct, n)} from metrics files."""
+Metrics = list[tuple[str, dict]]  # (path, document) of each metrics file
+
+
+def counts_of(docs: Metrics) -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
+    """(model, prompt type) -> {benchmark: (correct, n)}."""
     counts: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
-    for _, doc in _metrics_docs(metrics_files):
+    for _, doc in docs:
         correct = doc.get("correct", round(doc["accuracy"] * doc["n"] / 100))
         counts.setdefault((doc["model"], doc["prompt_type"]), {})[doc["benchmark"]] = (
             int(correct),
@@ -64,14 +65,14 @@ def intervals_markdown(
     return to_markdown(header, rows)
 
 
-def collect_outcomes(
-    metrics_files: Sequence[str], predictions: Sequence[str]
+def _outcomes(
+    docs: Metrics, predictions: Sequence[str]
 ) -> dict[tuple[str, str, str], dict[str, bool]]:
     """(model, prompt type, benchmark) -> {item id: correct}, from the `predictions.jsonl`
     beside each metrics file (each must be among `predictions`, the job's declared inputs)."""
     known = {str(Path(p)) for p in predictions}
     outcomes = {}
-    for path, doc in _metrics_docs(metrics_files):
+    for path, doc in docs:
         preds = str(Path(path).with_name("predictions.jsonl"))
         if preds not in known:
             raise DataError(f"{path}: its predictions {preds} are not among the table's inputs")
@@ -173,7 +174,7 @@ def to_html(
     return "\n".join(lines) + "\n"
 
 
-def _metrics_docs(metrics_files: Sequence[str]) -> list[tuple[str, dict]]:
+def read_metrics(metrics_files: Sequence[str]) -> Metrics:
     """(path, document) of each metrics file, checked for the keys the table needs."""
     docs = []
     for path in metrics_files:
@@ -185,10 +186,10 @@ def _metrics_docs(metrics_files: Sequence[str]) -> list[tuple[str, dict]]:
     return docs
 
 
-def collect(metrics_files: Sequence[str]) -> dict[tuple[str, str], dict[str, float]]:
-    """(model, prompt type) -> {benchmark: accuracy} from metrics files."""
+def scores_of(docs: Metrics) -> dict[tuple[str, str], dict[str, float]]:
+    """(model, prompt type) -> {benchmark: accuracy}."""
     table: dict[tuple[str, str], dict[str, float]] = {}
-    for _, doc in _metrics_docs(metrics_files):
+    for _, doc in docs:
         table.setdefault((doc["model"], doc["prompt_type"]), {})[doc["benchmark"]] = float(
             doc["accuracy"]
         )
@@ -267,8 +268,9 @@ def run_report_table(
 
     `references` (model -> row of the paper's table; may be empty) adds the paper's numbers and
     the differences (see `table_rows`); None leaves them out."""
-    table = collect(metrics)
-    counts = collect_counts(metrics)
+    docs = read_metrics(metrics)  # read once: scores, counts and item outcomes come from it
+    table = scores_of(docs)
+    counts = counts_of(docs)
     header, rows = table_rows(table, models, prompt_types, references)
     markdown = to_markdown(header, rows)
     notes = ["MATH = MATH-500 (math-oai); accuracy in %, greedy decoding."]
@@ -283,7 +285,7 @@ def run_report_table(
     )
     paired = None
     if predictions and len(models) > 1:
-        paired = paired_table(collect_outcomes(metrics, predictions), models, prompt_types)
+        paired = paired_table(_outcomes(docs, predictions), models, prompt_types)
         note += f"\n{PAIRED_TITLE}:\n\n" + to_markdown(*paired)
     write_text(md_out, markdown + note)
     if html_out:
