@@ -81,6 +81,8 @@ rule all_models:
     input:
         [SYNTHESIZER_DIR] if KD else [],
         [TARGET_DIR] if TARGET else [],
+        [CONTROL_DIR] if CONTROL else [],
+        [pretrained_dir(name) for name in PRETRAINED],
 
 
 rule all_eval:

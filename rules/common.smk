@@ -41,6 +41,7 @@ from jiuzhang.prepare.templates import LEVELS
 from jiuzhang.train.trainer import TrainConfig
 from jiuzhang.workflow import (
     data_inputs,
+    default_control_data,
     download_folder,
     download_listing,
     hub_model_dir,
@@ -57,13 +58,24 @@ SYNTHESIZER = config.get("synthesizer")
 KD = SYNTHESIZER is not None and "model" not in SYNTHESIZER
 TARGET = config.get("target")
 EVALUATION = config.get("evaluation")
+# Bases pre-trained on raw text before any use, and the target's raw-text control arm.
+PRETRAINED = {n: spec["pretrain"] for n, spec in config["models"].items() if "pretrain" in spec}
+CONTROL = TARGET.get("control") if TARGET else None
+CONTROL_NAME = CONTROL["name"] if CONTROL else None
 
 SHARDS = [f"{i:05d}" for i in range(config["prepare"]["n_shards"])] if SOURCES else []
 TARGET_NAME = TARGET["name"] if TARGET else None
 EVAL_MODELS = EVALUATION["models"] if EVALUATION else []
 PTYPES = EVALUATION["prompt_types"] if EVALUATION else []
 BENCHES = list(EVALUATION["benchmarks"]) if EVALUATION else []
-PACKED = [name for name, on in (("kd", KD), ("train", TARGET)) if on]
+# Training sets: `prepare_train_data` writes the curricula, `pack_corpus` packs them (and the KD
+# set): `train` (the target), `control` (its raw-text arm), `pretrain-<model>` (a base).
+CURRICULA = [
+    *(["train"] if TARGET else []),
+    *(["control"] if CONTROL else []),
+    *(f"pretrain-{name}" for name in PRETRAINED),
+]
+PACKED = ["kd", *CURRICULA] if KD else CURRICULA
 # The paper's rows the table compares with (None: no model names one, no paper rows).
 REFERENCES = {
     name: BASE_MODELS[name].get("paper") if name in BASE_MODELS else TARGET.get("paper")
@@ -73,11 +85,10 @@ REFERENCES = {name: row for name, row in REFERENCES.items() if row} or None
 
 TOKENIZER_DIR = "results/models/tokenizer"
 TARGET_DIR = f"results/train/{TARGET_NAME}/model" if TARGET else None
+CONTROL_DIR = f"results/train/{CONTROL_NAME}/model" if CONTROL else None
 CORPUS = "results/corpus/cot/corpus.jsonl"
 TOOL_SHARDS = [f"{i:05d}" for i in range(TOOL["n_shards"])] if TOOL else []
 TOOL_CORPUS = "results/corpus/tool/corpus.jsonl"
-TRAIN_DATA = "results/train_data/train.jsonl"
-TRAIN_PHASES = "results/train_data/phases.json"
 TABLE_MD = "results/report/table.md"
 TABLE_CSV = "results/report/table.csv"
 TABLE_SVG = "results/report/table.svg"
@@ -92,6 +103,8 @@ wildcard_constraints:
     ptype="|".join(PTYPES),
     bench="|".join(BENCHES),
     corpus="|".join(PACKED),
+    data="|".join(CURRICULA),
+    arm="|".join(n for n in (TARGET_NAME, CONTROL_NAME) if n),
 
 
 def data(paths):
@@ -111,9 +124,23 @@ def res(rule_name, key):
 
 
 def model_dir(name):
-    """Folder of a base or trained model by name, as a path some rule produces or the user gave."""
+    """Folder of a base or trained model by name, as a path some rule produces or the user gave:
+    a base with `pretrain` is its pre-trained model wherever the name is used."""
     if TARGET and name == TARGET_NAME:
         return TARGET_DIR
+    if CONTROL and name == CONTROL_NAME:
+        return CONTROL_DIR
+    if name in PRETRAINED:
+        return pretrained_dir(name)
+    return raw_model_dir(name)
+
+
+def pretrained_dir(name):
+    return f"results/pretrain/{name}/model"
+
+
+def raw_model_dir(name):
+    """A base model as built, downloaded or given, before any pre-training."""
     spec = BASE_MODELS[name]
     if "init" in spec:
         return f"results/models/{name}"
@@ -162,6 +189,24 @@ def packed_file(corpus):
     return f"results/packed/{corpus}/packed.safetensors"
 
 
+def heldout_file(corpus):
+    return f"results/packed/{corpus}/heldout.safetensors"
+
+
+def train_data(name):
+    """The curriculum JSONL of training set `name` and its phases sidecar."""
+    return f"results/train_data/{name}.jsonl", f"results/train_data/{name}.phases.json"
+
+
+def curriculum(name):
+    """The phases of training set `name` (see CURRICULA)."""
+    if name == "train":
+        return train_phases()
+    if name == "control":
+        return control_phases()
+    return PRETRAINED[name.removeprefix("pretrain-")]["data"]
+
+
 def train_phases():
     """The target's curriculum (target.data), or by default one pre-training phase of the
     synthesized corpora: CoT, plus the verified tool corpus when the tool branch is on."""
@@ -173,37 +218,65 @@ def train_phases():
     return [{"name": "pretrain", "corpora": corpora}]
 
 
-def train_data_inputs():
-    return data([p for phase in train_phases() for c in phase["corpora"] for p in c["paths"]])
+def control_phases():
+    """The control arm's curriculum (target.control.data), or by default one phase of the raw
+    texts of the sources whose builders read MathPile-format `text` (check_config made sure
+    there is one)."""
+    return CONTROL["data"] or default_control_data(config)
+
+
+def arm_set(arm):
+    """The packed training set of a train_cpt arm: the target's, or the control's."""
+    return "control" if CONTROL and arm == CONTROL_NAME else "train"
+
+
+def get_train_data_inputs(wildcards):
+    phases = curriculum(wildcards.data)
+    return data([p for phase in phases for c in phase["corpora"] for p in c["paths"]])
+
+
+def get_train_data_phases(wildcards):
+    return curriculum(wildcards.data)
+
+
+def pack_role(corpus):
+    """(config section of the pack settings, model whose tokenizer packs it) of a packed set."""
+    if corpus == "kd":
+        return config["synthesizer"], config["synthesizer"]["base"]
+    if corpus in ("train", "control"):
+        return config["target"], config["target"]["base"]
+    name = corpus.removeprefix("pretrain-")
+    return PRETRAINED[name], name
 
 
 def get_pack_inputs(wildcards):
-    if wildcards.corpus == "kd":
-        return {
-            "corpus": data(config["synthesizer"]["kd_set"]),
-            "model": model_dir(config["synthesizer"]["base"]),
-        }
-    return {
-        "corpus": TRAIN_DATA,
-        "phases": TRAIN_PHASES,
-        "model": model_dir(config["target"]["base"]),
-    }
+    corpus = wildcards.corpus
+    _, model = pack_role(corpus)
+    if corpus.startswith("pretrain-"):  # the base before its own pre-training
+        tokenizer = raw_model_dir(model)
+    else:
+        tokenizer = model_dir(model)
+    if corpus == "kd":
+        return {"corpus": data(config["synthesizer"]["kd_set"]), "model": tokenizer}
+    rows, phases = train_data(corpus)
+    return {"corpus": rows, "phases": phases, "model": tokenizer}
 
 
 def get_pack_corpus(wildcards):
     """The corpus file a pack job reads (its input may be a download listing instead)."""
-    return config["synthesizer"]["kd_set"] if wildcards.corpus == "kd" else TRAIN_DATA
+    corpus = wildcards.corpus
+    return config["synthesizer"]["kd_set"] if corpus == "kd" else train_data(corpus)[0]
 
 
 def get_pack_phases(wildcards):
-    """The curriculum sidecar of the target's training data (none for the KD set)."""
-    return None if wildcards.corpus == "kd" else TRAIN_PHASES
+    """The curriculum sidecar of a training set (none for the KD set)."""
+    return None if wildcards.corpus == "kd" else train_data(wildcards.corpus)[1]
 
 
 def get_pack_params(wildcards):
-    section = "synthesizer" if wildcards.corpus == "kd" else "target"
+    section, _ = pack_role(wildcards.corpus)
     fields = ("prompt", "completion") if wildcards.corpus == "kd" else ("input", "output")
-    return {**config[section]["pack"], "input_field": fields[0], "output_field": fields[1]}
+    return {**section["pack"], "input_field": fields[0], "output_field": fields[1]}
 
 
 def get_eval_template(wildcards):
@@ -253,6 +326,13 @@ def get_eval_metrics():
     )
 
 
+def eval_sample_outputs():
+    """The samples file of an eval job, when the config asks for sampling."""
+    if not EVALUATION or "samples" not in EVALUATION:
+        return {}
+    return {"samples": "results/eval/{model}/{ptype}/{bench}/samples.jsonl"}
+
+
 def get_eval_predictions():
     return [m.replace("metrics.json", "predictions.jsonl") for m in get_eval_metrics()]
 
@@ -265,13 +345,28 @@ def get_final_outputs():
     outputs += [TOOL_CORPUS] if TOOL else []
     outputs += [SYNTHESIZER_DIR] if KD else []
     outputs += [TARGET_DIR] if TARGET else []
+    outputs += [CONTROL_DIR] if CONTROL else []
+    outputs += [pretrained_dir(name) for name in PRETRAINED]
     return outputs
 
 
 def train_settings(section):
-    cfg = dict(config[section]["train"])
+    """A run's Trainer settings: `synthesizer`, `target` (and its control arm) or
+    `pretrain-<model>`."""
+    source = (
+        PRETRAINED[section.removeprefix("pretrain-")]
+        if section.startswith("pretrain-")
+        else config[section]
+    )
+    cfg = dict(source["train"])
     cfg.pop("nproc_per_node")
     return cfg
+
+
+def train_nproc(section):
+    if section.startswith("pretrain-"):
+        return PRETRAINED[section.removeprefix("pretrain-")]["train"]["nproc_per_node"]
+    return config[section]["train"]["nproc_per_node"]
 
 
 def train_config_json(section):
@@ -279,20 +374,25 @@ def train_config_json(section):
     return json.dumps(train_settings(section), sort_keys=True)
 
 
-def train_dir(section):
-    """Where a training run's artifacts live: results/synthesizer or results/train/<name>."""
-    return "results/synthesizer" if section == "synthesizer" else f"results/train/{TARGET_NAME}"
+def train_dir(section, name=None):
+    """Where a training run's artifacts live: results/synthesizer, results/train/<name> (the
+    target or its control) or results/pretrain/<model>."""
+    if section == "synthesizer":
+        return "results/synthesizer"
+    if section.startswith("pretrain-"):
+        return f"results/pretrain/{section.removeprefix('pretrain-')}"
+    return f"results/train/{name or TARGET_NAME}"
 
 
 def zero3(section):
-    return config[section]["train"]["zero_stage"] == 3
+    return train_settings(section)["zero_stage"] == 3
 
 
-def train_outputs(section):
+def train_outputs(section, name=None):
     """The train rule's outputs: the HF model (ZeRO-2) or the sharded checkpoint that
     consolidate_zero3 turns into it (ZeRO-3), plus the end-of-stable checkpoint when the WSD
     schedule has one."""
-    base = train_dir(section)
+    base = train_dir(section, name)
     main = f"{base}/zero3" if zero3(section) else f"{base}/model"
     outputs = {"model": directory(main), "manifest": manifest(main)}
     if TrainConfig.from_mapping(train_settings(section)).stable_end_step() is not None:
@@ -314,6 +414,7 @@ def stable_arg(output):
 
 TRAINED = [s for s, on in (("synthesizer", KD), ("target", TARGET)) if on]
 ZERO3_DIRS = [train_dir(s) for s in TRAINED if zero3(s)]
+ZERO3_DIRS += [train_dir("target", CONTROL_NAME)] if CONTROL and zero3("target") else []
 
 
 # Inputs of the report's figures, by name (sources, corpora, packed sets, trained models): only
@@ -330,8 +431,10 @@ REPORT_STATS = {
     },
     "packed": {c: f"results/packed/{c}/packed.stats.json" for c in PACKED},
     "trained": {
+        **{f"{name} (pre-training)": pretrained_dir(name) for name in PRETRAINED},
         **({"synthesizer": SYNTHESIZER_DIR} if KD else {}),
         **({TARGET_NAME: TARGET_DIR} if TARGET else {}),
+        **({CONTROL_NAME: CONTROL_DIR} if CONTROL else {}),
     },
 }
 

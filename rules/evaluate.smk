@@ -1,4 +1,4 @@
-# Stage 5: one score file + predictions per (model, prompt type, benchmark).
+# Stage 5: one score file + predictions (+ samples) per (model, prompt type, benchmark).
 if EVALUATION:
 
     rule eval_bench:
@@ -10,6 +10,8 @@ if EVALUATION:
         output:
             preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
             metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
+            # n sampled completions per item (evaluation.samples): pass@k and maj@k
+            **eval_sample_outputs(),
         log:
             "logs/evaluate/eval_bench/{model}.{ptype}.{bench}.log",
         benchmark:
@@ -30,5 +32,6 @@ if EVALUATION:
             backend=lambda wc: model_backend("evaluation", wc.model),
             tool=config["evaluation"]["tool"],
             limit=config["evaluation"]["limit"],
+            samples=config["evaluation"].get("samples"),
         script:
             "../scripts/eval_bench.py"

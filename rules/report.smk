@@ -24,6 +24,8 @@ if EVALUATION:
             models=EVAL_MODELS,
             prompt_types=PTYPES,
             references=REFERENCES,
+            # the synthesized arm against its raw-text control, beside "each against the first"
+            pairs=[[TARGET_NAME, CONTROL_NAME]] if CONTROL else [],
         script:
             "../scripts/report_table.py"
 

@@ -2,6 +2,40 @@
 # ranks on CPU). ZeRO-3 runs write the sharded checkpoint; consolidate_zero3 makes the model.
 
 
+# A base pre-trained on raw text (`models.<name>.pretrain`) before any other rule uses the name:
+# ZeRO-2, no stable checkpoint kept.
+if PRETRAINED:
+
+    rule pretrain_base:
+        input:
+            model=lambda wc: raw_model_dir(wc.model),
+            packed=packed_file("pretrain-{model}"),
+            heldout=heldout_file("pretrain-{model}"),
+        output:
+            model=directory("results/pretrain/{model}/model"),
+            manifest=manifest("results/pretrain/{model}/model"),
+        log:
+            "logs/train/pretrain_base/{model}.log",
+        benchmark:
+            "results/benchmarks/train/pretrain_base/{model}.tsv"
+        wildcard_constraints:
+            model="|".join(PRETRAINED),
+        conda:
+            "../envs/train.yaml"
+        threads: res("pretrain_base", "threads")
+        resources:
+            **train_gpus("pretrain_base"),
+            mem_mb=res("pretrain_base", "mem_mb"),
+            runtime=res("pretrain_base", "runtime"),
+        params:
+            nproc=lambda wc: train_nproc(f"pretrain-{wc.model}"),
+            train=lambda wc: train_config_json(f"pretrain-{wc.model}"),
+        shell:
+            "python -m jiuzhang.train.launch --nproc {params.nproc} --"
+            " --base {input.model} --packed {input.packed} --heldout {input.heldout}"
+            " --output {output.model} --config {params.train:q} > {log} 2>&1"
+
+
 # The synthesis model: `synthesizer.base` fine-tuned on the KD set (the stage the original lacked).
 if KD:
 
@@ -9,6 +43,7 @@ if KD:
         input:
             model=model_dir(config["synthesizer"]["base"]),
             packed=packed_file("kd"),
+            heldout=heldout_file("kd"),
         output:
             **train_outputs("synthesizer"),
         log:
@@ -23,28 +58,30 @@ if KD:
             mem_mb=res("train_synthesizer", "mem_mb"),
             runtime=res("train_synthesizer", "runtime"),
         params:
-            nproc=config["synthesizer"]["train"]["nproc_per_node"],
+            nproc=train_nproc("synthesizer"),
             train=train_config_json("synthesizer"),
             stable=lambda wc, output: stable_arg(output),
         shell:
             "python -m jiuzhang.train.launch --nproc {params.nproc} --"
-            " --base {input.model} --packed {input.packed} --output {output.model}"
-            " --config {params.train:q} {params.stable} > {log} 2>&1"
+            " --base {input.model} --packed {input.packed} --heldout {input.heldout}"
+            " --output {output.model} --config {params.train:q} {params.stable} > {log} 2>&1"
 
 
-# The JiuZhang model: continued pre-training of `target.base` on the curriculum's packed rows.
+# The JiuZhang model: continued pre-training of `target.base` on the curriculum's packed rows;
+# arm=<target.control.name> is the same run (settings, steps, seed) on raw text instead.
 if TARGET:
 
     rule train_cpt:
         input:
             model=model_dir(config["target"]["base"]),
-            packed=packed_file("train"),
+            packed=lambda wc: packed_file(arm_set(wc.arm)),
+            heldout=lambda wc: heldout_file(arm_set(wc.arm)),
         output:
-            **train_outputs("target"),
+            **train_outputs("target", "{arm}"),
         log:
-            f"logs/train/train_cpt/{TARGET_NAME}.log",
+            "logs/train/train_cpt/{arm}.log",
         benchmark:
-            f"results/benchmarks/train/train_cpt/{TARGET_NAME}.tsv"
+            "results/benchmarks/train/train_cpt/{arm}.tsv"
         conda:
             "../envs/train.yaml"
         threads: res("train_cpt", "threads")
@@ -53,13 +90,13 @@ if TARGET:
             mem_mb=res("train_cpt", "mem_mb"),
             runtime=res("train_cpt", "runtime"),
         params:
-            nproc=config["target"]["train"]["nproc_per_node"],
+            nproc=train_nproc("target"),
             train=train_config_json("target"),
             stable=lambda wc, output: stable_arg(output),
         shell:
             "python -m jiuzhang.train.launch --nproc {params.nproc} --"
-            " --base {input.model} --packed {input.packed} --output {output.model}"
-            " --config {params.train:q} {params.stable} > {log} 2>&1"
+            " --base {input.model} --packed {input.packed} --heldout {input.heldout}"
+            " --output {output.model} --config {params.train:q} {params.stable} > {log} 2>&1"
 
 
 # ZeRO-3 (SPEC §4.4, §6.17): the sharded checkpoint -> one Hugging Face model folder.

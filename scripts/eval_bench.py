@@ -22,6 +22,8 @@ with log_to(snakemake.log[0]):
             backend_options=dict(backend["options"]),
             tool=dict(snakemake.params.tool),
             limit=snakemake.params.limit,
+            samples=dict(snakemake.params.samples) if snakemake.params.samples else None,
+            samples_out=snakemake.output.get("samples"),
             preds_out=snakemake.output.preds,
             metrics_out=snakemake.output.metrics,
         ),

@@ -1,4 +1,5 @@
-"""Rule pack_corpus: corpus JSONL (+ curriculum phases) + model tokenizer -> packed rows + stats."""
+"""Rule pack_corpus: corpus JSONL (+ curriculum phases) + model tokenizer -> packed rows,
+held-out rows, stats."""
 
 from jiuzhang.common.logs import log_to
 from jiuzhang.pack import PackConfig, run_pack
@@ -11,5 +12,6 @@ with log_to(snakemake.log[0]):
         output=snakemake.output.packed,
         stats=snakemake.output.stats,
         phases=snakemake.params.phases,
+        heldout_output=snakemake.output.heldout,
         workers=snakemake.threads,
     )

@@ -14,4 +14,5 @@ with log_to(snakemake.log[0]):
         html_out=snakemake.output.html,
         predictions=list(snakemake.input.predictions),
         references=snakemake.params.references,
+        pairs=snakemake.params.pairs,
     )

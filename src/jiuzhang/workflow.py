@@ -150,6 +150,32 @@ def check_targets(raw: Mapping[str, Any], targets: Sequence[str]) -> None:
             )
 
 
+def default_control_data(config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The control arm's default curriculum: one phase of the raw texts of every source whose
+    builder reads MathPile-format `text` records (no input part: every token is trained)."""
+    from jiuzhang.prepare.builders import get_builder
+
+    corpora = [
+        {"name": name, "paths": list(spec["paths"]), "input_field": None, "output_field": "text"}
+        for name, spec in sorted(config.get("sources", {}).items())
+        if get_builder(spec["builder"]).spec.fields == ("text",)
+    ]
+    return [{"name": "raw", "corpora": corpora}] if corpora else []
+
+
+def curricula(config: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every curriculum the config gives, by its config key."""
+    found = {
+        f"models.{name}.pretrain.data": spec["pretrain"]["data"]
+        for name, spec in config["models"].items()
+        if "pretrain" in spec
+    }
+    target = config.get("target", {})
+    found["target.data"] = target.get("data", [])
+    found["target.control.data"] = target.get("control", {}).get("data", [])
+    return found
+
+
 def check_config(config: Mapping[str, Any]) -> None:
     """Raise ConfigError naming the first key that refers to something that does not exist."""
     from jiuzhang.report.paper import PAPER_ROWS
@@ -185,26 +211,57 @@ def check_config(config: Mapping[str, Any]) -> None:
     target = config["target"]["name"] if "target" in config else None
     if target in models:
         raise ConfigError(f"config target.name: {target!r} clashes with a base model name")
+    control = config.get("target", {}).get("control")
+    trained = [target] if target else []
+    if control:
+        if control["name"] in models or control["name"] == target:
+            raise ConfigError(
+                f"config target.control.name: {control['name']!r} clashes with a model name"
+            )
+        if not control["data"] and not default_control_data(config):
+            raise ConfigError(
+                "config target.control.data: no corpora listed, which means the raw texts of the "
+                "`sources` read as MathPile `text` (builders textbook, wiki, web, arxiv), and the "
+                "config has none: list the control's raw-text corpora"
+            )
+        trained.append(control["name"])
     for name in config.get("evaluation", {}).get("models", []):
-        if name not in models and name != target:
-            has = "target.name" if target else "a trained model (the config has no `target`)"
+        if name not in models and name not in trained:
+            has = (
+                " or ".join(f"{n!r}" for n in trained)
+                if trained
+                else "a trained model (the config has no `target`)"
+            )
             raise ConfigError(
                 f"config evaluation.models: {name!r} is neither a key of `models` nor {has}"
+            )
+    for name, spec in models.items():
+        if "pretrain" in spec and spec["pretrain"]["train"]["zero_stage"] != 2:
+            raise ConfigError(
+                f"config models.{name}.pretrain.train.zero_stage: pre-training a base runs "
+                "ZeRO-2 (its model is used directly, without a consolidation step)"
             )
     needs_tokenizer = any("init" in spec for spec in models.values())
     if needs_tokenizer and not config["tokenizer"]["texts"]:
         raise ConfigError(
             "config tokenizer.texts: `init` models need texts to train a tokenizer on"
         )
-    for name, rule in (("synthesizer", "train_synthesizer"), ("target", "train_cpt")):
-        if "train" not in config.get(name, {}):
-            continue
-        train = config[name]["train"]
+    runs = [
+        (name, config[name]["train"], rule)
+        for name, rule in (("synthesizer", "train_synthesizer"), ("target", "train_cpt"))
+        if "train" in config.get(name, {})
+    ]
+    runs += [
+        (f"models.{name}.pretrain", spec["pretrain"]["train"], "pretrain_base")
+        for name, spec in models.items()
+        if "pretrain" in spec
+    ]
+    for key, train, rule in runs:
         nodes = config["resources"][rule]["nodes"]
         per_step = nodes * train["nproc_per_node"] * train["micro_batch_size"]
         if train["global_batch_size"] % per_step:
             raise ConfigError(
-                f"config {name}.train.global_batch_size: {train['global_batch_size']} is not a "
+                f"config {key}.train.global_batch_size: {train['global_batch_size']} is not a "
                 f"multiple of nodes x nproc_per_node x micro_batch_size = {per_step}"
             )
     jobs = (("synthesis", "synth_cot_shard", synth.get("model")),)
@@ -251,17 +308,21 @@ def check_hub_repos(config: Mapping[str, Any]) -> None:
 
 
 def check_corpus_fields(config: Mapping[str, Any]) -> None:
-    """Raise ConfigError naming the `target.data` key of a given corpus file that is missing or
-    whose first row lacks the corpus's input/output fields. Corpora the DAG writes (results/) or
-    downloads (data/<download>/) are checked by the job that reads them."""
+    """Raise ConfigError naming the curriculum key (`target.data`, `target.control.data`,
+    `models.<name>.pretrain.data`) of a given corpus file that is missing or whose first row
+    lacks the corpus's input/output fields. Corpora the DAG writes (results/) or downloads
+    (data/<download>/) are checked by the job that reads them."""
     from jiuzhang.common.errors import DataError
     from jiuzhang.prepare.sources import FieldSpec, iter_records, resolve_paths
 
     downloads = config.get("downloads", {})
-    for i, phase in enumerate(config.get("target", {}).get("data", [])):
-        for j, corpus in enumerate(phase["corpora"]):
-            key = f"target.data.{i}.corpora.{j}.paths"
-            spec = FieldSpec(fields=(corpus["input_field"], corpus["output_field"]))
+    for base, phases in curricula(config).items():
+        for i, j, corpus in [
+            (i, j, c) for i, p in enumerate(phases) for j, c in enumerate(p["corpora"])
+        ]:
+            key = f"{base}.{i}.corpora.{j}.paths"
+            fields = (corpus["input_field"], corpus["output_field"])
+            spec = FieldSpec(fields=tuple(f for f in fields if f is not None))
             for path in corpus["paths"]:
                 if _produced(path) or download_of(path, downloads):
                     continue

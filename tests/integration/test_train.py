@@ -36,9 +36,14 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         for a in range(8) for b in range(8)
     ))  # fmt: skip
     packed = root / "packed.safetensors"
-    run_pack(PackConfig(seq_len=128), corpus=str(corpus), tokenizer=str(model),
-             output=str(packed), stats=str(root / "stats.json"))  # fmt: skip
+    run_pack(PackConfig(seq_len=128, heldout=0.1), corpus=str(corpus), tokenizer=str(model),
+             output=str(packed), stats=str(root / "stats.json"),
+             heldout_output=str(_heldout(packed)))  # fmt: skip
     return model, packed
+
+
+def _heldout(packed: Path) -> Path:
+    return packed.with_name("heldout.safetensors")
 
 
 def _launch(model: Path, packed: Path, out: Path, cfg: dict, stable: Path | None = None):  # noqa: ANN202
@@ -46,7 +51,8 @@ def _launch(model: Path, packed: Path, out: Path, cfg: dict, stable: Path | None
     env["OMP_NUM_THREADS"] = "1"
     cmd = [sys.executable, "-m", "jiuzhang.train.launch", "--nproc", "2", "--",
            "--base", str(model), "--packed", str(packed), "--output", str(out),
-           "--config", json.dumps(cfg)] + (["--stable", str(stable)] if stable else [])  # fmt: skip
+           "--config", json.dumps(cfg), "--heldout", str(_heldout(packed))] + (
+               ["--stable", str(stable)] if stable else [])  # fmt: skip
     log = open(out.parent / f"{out.name}.log", "w")  # noqa: SIM115 - closed by the caller's wait
     return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip
@@ -59,8 +65,8 @@ def _run(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
     assert rc == 0, (out.parent / f"{out.name}.log").read_text()[-4000:]
 
 
-def _losses(out: Path) -> list[float]:
-    return [e["loss"] for e in json.loads((out / "train_log.json").read_text()) if "loss" in e]
+def _losses(out: Path, key: str = "loss") -> list[float]:
+    return [e[key] for e in json.loads((out / "train_log.json").read_text()) if key in e]
 
 
 def _weights(folder: Path) -> dict[str, torch.Tensor]:
@@ -79,6 +85,19 @@ def test_zero2_and_zero3_train_alike_and_zero3_consolidates(inputs, tmp_path: Pa
     manifest = json.loads((tmp_path / "z2.manifest.json").read_text())["counts"]
     assert manifest["world_size"] == 2 and manifest["accumulation"] == 1
     assert manifest["stable_end_step"] == 4 and manifest["phase_start_steps"] == {"all": 0}
+    # held-out loss (rows no step trained on) at step 0 and at every logging step
+    evals = [e for e in json.loads((z2 / "train_log.json").read_text()) if "eval_loss" in e]
+    assert [e["step"] for e in evals] == list(range(9)) and evals[-1]["eval_loss"] < evals[0][
+        "eval_loss"
+    ]
+    assert manifest["heldout_rows"] > 0 and manifest["last_eval_loss"] == evals[-1]["eval_loss"]
+    assert manifest["epochs"] == round(8 * 4 / manifest["rows"], 3)
+    torch.testing.assert_close(
+        torch.tensor(_losses(z2, "eval_loss")),
+        torch.tensor(_losses(z3, "eval_loss")),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     # the end-of-stable checkpoint: the state after step 4, with its optimizer for a new decay
     state = json.loads((stable / "trainer_state.json").read_text())
     assert state["global_step"] == 4 and any(stable.glob("global_step4/*optim*"))
@@ -123,4 +142,10 @@ def test_killed_training_resumes_and_the_loss_curve_continues(
     # the resumed run's curve is the uninterrupted one (steps 7-10 recomputed from step 6)
     torch.testing.assert_close(
         torch.tensor(_losses(cut)[-4:]), torch.tensor(_losses(whole)[-4:]), rtol=1e-5, atol=1e-6
+    )
+    torch.testing.assert_close(
+        torch.tensor(_losses(cut, "eval_loss")[-2:]),
+        torch.tensor(_losses(whole, "eval_loss")[-2:]),
+        rtol=1e-5,
+        atol=1e-6,
     )

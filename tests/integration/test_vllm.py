@@ -229,6 +229,49 @@ def test_eval_prompt_types_through_vllm(
     assert metrics["n"] == 9 and metrics["correct"] == 6
 
 
+@pytest.mark.parametrize("ptype", ["jiuzhang", "jiuzhang_tora"])
+def test_sampled_eval_pass_and_majority_on_both_engines(
+    vllm_python: str, scripted: str, ptype: str, tmp_path: Path
+) -> None:
+    """evaluation.samples: n sampled completions per item, through the tool loop too, on both
+    engines, seeded (a rerun writes the same bytes; resuming is tested on `sample_items`)."""
+    bench = _benchmark(tmp_path / "gsm8k.jsonl")
+    samples = {"n": 4, "temperature": 0.8, "top_p": 0.95, "seed": 5, "items_per_batch": 4}
+    for backend in ("vllm", "transformers"):
+        out = tmp_path / backend
+        kwargs = dict(
+            model=scripted, model_name="scripted", prompt_type_name=ptype, benchmark="gsm8k",
+            bench_source=str(bench), template=str(REPO / f"prompts/eval/{ptype}.md"),
+            decoding={"temperature": 0.0, "max_new_tokens": 32}, backend=backend,
+            backend_options={"batch_size": 8} if backend == "transformers" else {},
+            tool={"max_rounds": 4}, samples=samples, samples_out=str(out / "samples.jsonl"),
+            preds_out=str(out / "predictions.jsonl"), metrics_out=str(out / "metrics.json"),
+        )  # fmt: skip
+
+        def run(log: str, kwargs: dict = kwargs, backend: str = backend) -> None:
+            if backend == "vllm":
+                run_job(VLLM, "jiuzhang.evaluation.run:run_eval", kwargs, log_path=log)
+            else:
+                run_eval(**kwargs)
+
+        run(str(out / "first.log"))
+        first = (out / "samples.jsonl").read_bytes()
+        rows = [json.loads(x) for x in first.splitlines()]
+        assert [(r["id"], r["sample"]) for r in rows][:5] == [
+            ("0", 0), ("0", 1), ("0", 2), ("0", 3), ("1", 0)
+        ] and len(rows) == 36  # fmt: skip
+        # the scripted model's next token is near certain: every sample answers 43
+        assert all(r["extracted"] == "43" for r in rows)
+        sampled = json.loads((out / "metrics.json").read_text())["samples"]
+        assert sampled["pass@k"] == {"1": 66.67, "2": 66.67, "4": 66.67}
+        assert sampled["maj@k"] == {"1": 66.67, "2": 66.67, "4": 66.67}
+        assert sampled["completions"] == 36 and sampled["n"] == 4
+        assert not (out / "samples.jsonl.partial").exists()
+        run(str(out / "again.log"))  # seeded: a rerun writes the same bytes
+        assert (out / "samples.jsonl").read_bytes() == first
+    assert (tmp_path / "vllm/samples.jsonl").read_bytes().count(b"\n") == 36
+
+
 def test_engines_agree_on_greedy_text(
     vllm_python: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

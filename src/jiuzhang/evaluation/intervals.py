@@ -13,7 +13,7 @@ import math
 import random
 from collections.abc import Sequence
 
-__all__ = ["Z95", "paired_difference", "wilson"]
+__all__ = ["Z95", "bootstrap_mean", "paired_difference", "wilson"]
 
 Z95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95 % interval."""
@@ -45,8 +45,18 @@ def paired_difference(
     if n == 0:
         return 0.0, -100.0, 100.0
     deltas = [int(b) - int(a) for a, b in zip(first, second, strict=True)]
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choices(deltas, k=n)) / n for _ in range(resamples))
-    low = means[int(0.025 * (resamples - 1))]
-    high = means[int(math.ceil(0.975 * (resamples - 1)))]
+    low, high = bootstrap_mean(deltas, resamples=resamples, seed=seed)
     return 100 * sum(deltas) / n, 100 * low, 100 * high
+
+
+def bootstrap_mean(
+    values: Sequence[float], *, resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """95 % percentile bootstrap interval of the mean of `values` (items resampled with
+    replacement; seeded). (0, 0) for no values."""
+    n = len(values)
+    if n == 0:
+        return 0.0, 0.0
+    rng = random.Random(seed)
+    means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
+    return means[int(0.025 * (resamples - 1))], means[int(math.ceil(0.975 * (resamples - 1)))]

@@ -11,6 +11,7 @@ bytes; throughput (samples/s, generated tokens/s) goes to the log.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from jiuzhang.evaluation.benchmarks import load_benchmark, resolve_source
 from jiuzhang.evaluation.grade import GRADER_VERSION, grade
 from jiuzhang.evaluation.intervals import wilson
 from jiuzhang.evaluation.prompting import build_prompt, load_demos, load_template, prompt_type
+from jiuzhang.evaluation.sampling import SamplesConfig, sample_items, score_samples
 from jiuzhang.evaluation.toolloop import Trajectory, run_tool_loop
 from jiuzhang.generation import SamplingConfig, make_generator
 
@@ -90,11 +92,15 @@ def run_eval(
     backend_options: Mapping[str, Any],
     tool: Mapping[str, Any] | None = None,
     limit: int = 0,
+    samples: Mapping[str, Any] | None = None,
+    samples_out: str | None = None,
     preds_out: str,
     metrics_out: str,
 ) -> dict[str, Any]:
     """Generate greedily for the benchmark's items, grade them, write predictions and metrics;
-    return the metrics plus `timing.generate_s` (generation and tool execution, in seconds)."""
+    return the metrics plus `timing.generate_s` (generation and tool execution, in seconds).
+    With `samples` (`SamplesConfig`), also n sampled completions per item to `samples_out`,
+    scored as pass@k and maj@k in the metrics (`jiuzhang.evaluation.sampling`)."""
     ptype = prompt_type(prompt_type_name)
     tool_config = ToolConfig.from_mapping(tool or {})
     template_text = load_template(template)
@@ -107,6 +113,9 @@ def run_eval(
         items = items[:limit]
     sampling = SamplingConfig.from_mapping({**dict(decoding), "stop": ptype.stop})
     prompts = [build_prompt(template_text, item.question, demo_pairs) for item in items]
+    samples_cfg = SamplesConfig.from_mapping(samples) if samples else None
+    if samples_cfg and not samples_out:
+        raise ConfigError(f"{benchmark}: samples requested but no samples file given")
     generator = make_generator(backend, model, backend_options)
     started = time.perf_counter()
     trajectories, sandbox_settings = _generate(
@@ -153,6 +162,21 @@ def run_eval(
             status: sum(c["status"] == status for c in calls)
             for status in sorted({c["status"] for c in calls} - {"ok"})
         }
+    if samples_cfg and samples_out:
+        metrics["samples"] = _sampled(
+            samples_cfg,
+            items,
+            prompts,
+            generator,
+            prompt_type_name,
+            sampling,
+            tool_config,
+            samples_out,
+            fingerprint=json.dumps(
+                [_model_key(model), prompts, dataclasses.asdict(sampling), backend], sort_keys=True
+            ),
+            benchmark=benchmark,
+        )
     metrics["depends_on"] = {
         "model_sha256": path_sha256(model) if Path(model).exists() else model,
         "template_sha256": text_sha256(template_text),
@@ -165,6 +189,7 @@ def run_eval(
         "grader_version": GRADER_VERSION,
         "code_version": code_version(),
         "limit": limit,
+        "samples": dataclasses.asdict(samples_cfg) if samples_cfg else None,
     }
     write_jsonl(preds_out, rows)
     write_json(metrics_out, metrics)
@@ -172,7 +197,7 @@ def run_eval(
         metrics_out,
         inputs={"model": model, "benchmark": str(bench_file), "template": template}
         | ({"demos": demos} if demo_pairs and demos else {}),
-        outputs=[preds_out],
+        outputs=[preds_out, *([samples_out] if samples_cfg and samples_out else [])],
         params={
             "prompt_type": prompt_type_name,
             "shots": len(demo_pairs),
@@ -180,6 +205,7 @@ def run_eval(
             "backend": backend,
             "tool": sandbox_settings,
             "limit": limit,
+            "samples": dict(samples) if samples else None,
         },
         seed=sampling.seed,
         counts={"n": len(rows), "correct": n_correct},
@@ -198,3 +224,72 @@ def run_eval(
     )
     # Timing is returned to callers (bench/eval.py) but never written: reruns stay byte-identical.
     return {**metrics, "timing": {"generate_s": elapsed}}
+
+
+def _model_key(model: str) -> list[Any] | str:
+    """What a model folder is, cheaply: its files' names, sizes and mtimes (a hub id as is)."""
+    root = Path(model)
+    if not root.is_dir():
+        return model
+    return sorted(
+        (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    )
+
+
+def _sampled(
+    cfg: SamplesConfig,
+    items: list[Any],
+    prompts: list[str],
+    generator: Any,
+    ptype_name: str,
+    greedy: SamplingConfig,
+    tool: ToolConfig,
+    samples_out: str,
+    *,
+    fingerprint: str,
+    benchmark: str,
+) -> dict[str, Any]:
+    """n sampled completions per item (resumable), graded, written to `samples_out`; their
+    pass@k and maj@k with counts for the metrics."""
+
+    def sampler(batch: list[str], seed: int) -> list[dict[str, Any]]:
+        sampling = dataclasses.replace(
+            greedy, temperature=cfg.temperature, top_p=cfg.top_p, seed=seed
+        )
+        trajectories, _ = _generate(ptype_name, generator, batch, sampling, tool)
+        return [
+            {"completion": t.completion, "finish_reason": t.finish_reason, "n_tokens": t.n_tokens}
+            for t in trajectories
+        ]
+
+    partial = Path(samples_out).with_name(Path(samples_out).name + ".partial")
+    per_item = sample_items(prompts, cfg, sampler, partial=partial, fingerprint=fingerprint)
+    rows = []
+    for item, drawn in zip(items, per_item, strict=True):
+        graded = []
+        for j, record in enumerate(drawn):
+            extracted, correct, extracted_by = grade(record["completion"], item.gold, benchmark)
+            graded.append(
+                {
+                    "id": item.id,
+                    "sample": j,
+                    **record,
+                    "extracted": extracted,
+                    "extracted_by": extracted_by,
+                    "correct": correct,
+                }
+            )
+        rows.append(graded)
+    write_jsonl(samples_out, [r for graded in rows for r in graded])
+    partial.unlink(missing_ok=True)
+    partial.with_name(partial.name + ".key").unlink(missing_ok=True)
+    flat = [r for graded in rows for r in graded]
+    return {
+        **dataclasses.asdict(cfg),
+        **score_samples(rows, cfg.n),
+        "no_answer": sum(r["extracted"] is None for r in flat),
+        "truncated": sum(r["finish_reason"] == "length" for r in flat),
+        "completions": len(flat),
+    }

@@ -45,7 +45,7 @@ class CorpusSpec(FromMapping):
     paths: Sequence[str]
     weight: float = 1.0
     max_rows: int = 0
-    input_field: str = "input"
+    input_field: str | None = "input"  # None: raw text, the whole row is output (trained on)
     output_field: str = "output"
 
 
@@ -78,11 +78,12 @@ def _copies(weight: float, seed: int, phase: str, corpus: str, row: int) -> int:
 
 
 def _rows(corpus: CorpusSpec) -> Iterator[tuple[str, str]]:
-    spec = FieldSpec(fields=(corpus.input_field, corpus.output_field))
+    inp = corpus.input_field
+    spec = FieldSpec(fields=(corpus.output_field,) if inp is None else (inp, corpus.output_field))
     for n, record in enumerate(iter_records(list(corpus.paths), spec, allow_empty=True)):
         if corpus.max_rows and n >= corpus.max_rows:
             return
-        yield record[corpus.input_field], record[corpus.output_field]
+        yield ("" if inp is None else record[inp]), record[corpus.output_field]
 
 
 _LEN = struct.Struct("<QI")  # key, length of the JSONL line that follows

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from jiuzhang.common.config import FromMapping
-from jiuzhang.common.errors import DataError
+from jiuzhang.common.errors import ConfigError, DataError
 from jiuzhang.common.io import atomic_path, read_json, read_jsonl, write_json
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.common.processes import spawn_pool
@@ -55,6 +56,20 @@ class PackConfig(FromMapping):
     chunk_docs: int = 2000
     input_field: str = "input"
     output_field: str = "output"
+    long_documents: str = "truncate"  # or "split": consecutive pieces of seq_len tokens
+    heldout: float = 0.0  # share of documents held out (the workflow's default is 0.05)
+    heldout_max: int = 2000
+
+    def __post_init__(self) -> None:
+        if self.long_documents not in LONG_DOCUMENTS:
+            raise ConfigError(
+                f"long_documents must be one of {LONG_DOCUMENTS}, got {self.long_documents!r}"
+            )
+        if not 0.0 <= self.heldout <= 0.5:
+            raise ConfigError(f"heldout must be a share between 0 and 0.5, got {self.heldout}")
+
+
+LONG_DOCUMENTS = ("truncate", "split")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,13 +82,17 @@ class Document:
 
 
 def tokenize_pairs(
-    tokenizer: Any, pairs: Sequence[tuple[str, str]], max_len: int
-) -> list[Document]:
-    """Tokenize `input + output` once; label tokens that start inside `input` as -100."""
+    tokenizer: Any, pairs: Sequence[tuple[str, str]], max_len: int, *, split: bool = False
+) -> list[list[Document]]:
+    """Tokenize `input + output` once; label tokens that start inside `input` as -100.
+
+    Each pair gives one document of at most `max_len` tokens, ending in EOS unless it was cut
+    (`truncated`); with `split`, a long pair gives consecutive pieces of `max_len` tokens instead,
+    the last one ending in EOS, so no token is lost (raw text for pre-training)."""
     texts = [inp + out for inp, out in pairs]
     enc = tokenizer(texts, add_special_tokens=True, return_offsets_mapping=True)
     eos = tokenizer.eos_token_id
-    docs = []
+    out = []
     for (inp, _), ids, offsets in zip(pairs, enc["input_ids"], enc["offset_mapping"], strict=True):
         boundary = len(inp)
         labels = [
@@ -82,14 +101,21 @@ def tokenize_pairs(
         ]
         ids = list(ids)
         truncated = len(ids) + 1 > max_len
-        if truncated:
-            ids, labels = ids[:max_len], labels[:max_len]
-        else:
+        if truncated and split:
             ids.append(eos)
             labels.append(eos)
-        labels[0] = IGNORE  # never predict a document's first token from the previous document
-        docs.append(Document(ids, labels, truncated))
-    return docs
+            pieces = [
+                Document(ids[at : at + max_len], labels[at : at + max_len], truncated=False)
+                for at in range(0, len(ids), max_len)
+            ]
+        elif truncated:
+            pieces = [Document(ids[:max_len], labels[:max_len], truncated=True)]
+        else:
+            pieces = [Document([*ids, eos], [*labels, eos], truncated=False)]
+        for doc in pieces:  # never predict a piece's first token from the previous document
+            doc.labels[0] = IGNORE
+        out.append(pieces)
+    return out
 
 
 # --- tokenization, streamed and optionally in worker processes --------------------------------
@@ -112,18 +138,21 @@ def _init_worker(folder: str) -> None:
     _WORKER_TOKENIZER = _load_tokenizer(folder)
 
 
-Encoded = tuple[bytes, bytes, bytes, int]  # ids (int32), loss mask (uint8), lengths, truncated
+# ids (int32), loss mask (uint8), piece lengths (int32), pieces per pair (int32), truncated
+Encoded = tuple[bytes, bytes, bytes, bytes, int]
 
 
-def _encode(tokenizer: Any, pairs: list[tuple[str, str]], max_len: int) -> Encoded:
-    docs = tokenize_pairs(tokenizer, pairs, max_len)
+def _encode(tokenizer: Any, pairs: list[tuple[str, str]], max_len: int, split: bool) -> Encoded:
+    per_pair = tokenize_pairs(tokenizer, pairs, max_len, split=split)
+    docs = [d for pieces in per_pair for d in pieces]
     ids = array("i", (t for d in docs for t in d.input_ids))
     mask = bytes(lab != IGNORE for d in docs for lab in d.labels)
     lengths = array("i", (len(d.input_ids) for d in docs))
-    return ids.tobytes(), mask, lengths.tobytes(), sum(d.truncated for d in docs)
+    pieces = array("i", (len(p) for p in per_pair))
+    return ids.tobytes(), mask, lengths.tobytes(), pieces.tobytes(), sum(d.truncated for d in docs)
 
 
-def _encode_in_worker(job: tuple[list[tuple[str, str]], int]) -> Encoded:
+def _encode_in_worker(job: tuple[list[tuple[str, str]], int, bool]) -> Encoded:
     return _encode(_WORKER_TOKENIZER, *job)
 
 
@@ -143,13 +172,20 @@ def _read_pairs(corpus: str, cfg: PackConfig) -> Iterator[list[tuple[str, str]]]
 
 @dataclasses.dataclass
 class TokenStore:
-    """Every document's tokens and loss mask, flat on disk, with lengths and start offsets."""
+    """Every document's tokens and loss mask, flat on disk, with lengths and start offsets.
+    A document is one piece of a corpus row (a row gives several when split); `row_of` maps
+    each document to its row."""
 
     ids: np.ndarray  # int32 memmap, all documents back to back
     mask: np.ndarray  # uint8 memmap: 1 where the token is a label
     lengths: np.ndarray  # int32, one per document
     starts: np.ndarray  # int64 offsets into ids/mask
+    row_of: np.ndarray  # int64, the corpus row of each document
     truncated: int
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.row_of[-1]) + 1 if len(self.row_of) else 0
 
 
 def tokenize_corpus(
@@ -157,9 +193,10 @@ def tokenize_corpus(
 ) -> TokenStore:
     """Tokenize the corpus in batches (in `workers` processes) into flat files under `workdir`."""
     ids_path, mask_path = workdir / "ids.i32", workdir / "mask.u8"
-    lengths = array("i")
+    lengths, pieces = array("i"), array("i")
     truncated = 0
-    jobs = ((batch, cfg.seq_len) for batch in _read_pairs(corpus, cfg))
+    split = cfg.long_documents == "split"
+    jobs = ((batch, cfg.seq_len, split) for batch in _read_pairs(corpus, cfg))
     with contextlib.ExitStack() as stack:
         ids_out = stack.enter_context(open(ids_path, "wb"))
         mask_out = stack.enter_context(open(mask_path, "wb"))
@@ -174,12 +211,13 @@ def tokenize_corpus(
         bar = stack.enter_context(
             contextlib.closing(progress(desc=f"tokenize {Path(corpus).name}", unit="docs"))
         )
-        for ids, mask, lens, trunc in results:
+        for ids, mask, lens, per_pair, trunc in results:
             ids_out.write(ids)
             mask_out.write(mask)
             lengths.frombytes(lens)
+            pieces.frombytes(per_pair)
             truncated += trunc
-            bar.update(len(lens) // 4)  # int32 lengths, one per document
+            bar.update(len(per_pair) // 4)  # int32 counts, one per row
     n_docs = len(lengths)
     if not n_docs:
         raise DataError(f"{corpus}: empty corpus, nothing to pack")
@@ -187,11 +225,13 @@ def tokenize_corpus(
     starts = np.zeros(n_docs, dtype=np.int64)
     np.cumsum(lens[:-1], out=starts[1:])
     total = int(lens.sum())
+    per_row = np.frombuffer(pieces, dtype=np.int32)
     return TokenStore(
         ids=np.memmap(ids_path, dtype=np.int32, mode="r", shape=(total,)),
         mask=np.memmap(mask_path, dtype=np.uint8, mode="r", shape=(total,)),
         lengths=lens,
         starts=starts,
+        row_of=np.repeat(np.arange(len(per_row), dtype=np.int64), per_row),
         truncated=truncated,
     )
 
@@ -217,19 +257,50 @@ def read_phases(path: str | None, n_docs: int) -> list[dict[str, Any]]:
     return phases
 
 
-def plan_rows(store: TokenStore, phases: list[dict[str, Any]], cfg: PackConfig, workers: int):
-    """Rows (lists of document indices) phase by phase, shuffled within each phase."""
+def heldout_rows(n_rows: int, cfg: PackConfig) -> np.ndarray:
+    """Boolean mask of the corpus rows held out of training: round(heldout x rows) of them, at
+    most `heldout_max`, never every row, chosen by a seeded hash of the row index (so the split
+    depends only on the seed and the row count)."""
+    held = np.zeros(n_rows, dtype=bool)
+    want = min(round(cfg.heldout * n_rows), cfg.heldout_max, n_rows - 1)
+    if cfg.heldout and n_rows > 1:
+        want = max(want, 1)
+    if want <= 0:
+        return held
+    keys = [
+        hashlib.blake2b(f"{cfg.seed}\0heldout\0{row}".encode(), digest_size=8).digest()
+        for row in range(n_rows)
+    ]
+    held[sorted(range(n_rows), key=keys.__getitem__)[:want]] = True
+    return held
+
+
+def plan_rows(
+    store: TokenStore,
+    phases: list[dict[str, Any]],
+    cfg: PackConfig,
+    workers: int,
+    held: np.ndarray | None = None,
+):
+    """Rows (lists of document indices) phase by phase, shuffled within each phase; documents of
+    held-out corpus rows (`held`) are left out."""
     rows: list[list[int]] = []
     summary = []
     for number, phase in enumerate(phases):
         start, end = phase["documents"]
         if start == end:
             raise DataError(f"phase {phase['name']!r} has no documents")
+        in_phase = (store.row_of >= start) & (store.row_of < end)
+        if held is not None:
+            in_phase &= ~held[store.row_of]
+        members = np.flatnonzero(in_phase)
+        if not len(members):
+            raise DataError(f"phase {phase['name']!r}: every document is held out")
         bins = pack_lengths(
-            store.lengths[start:end], cfg.seq_len, chunk_docs=cfg.chunk_docs, workers=workers
+            store.lengths[members], cfg.seq_len, chunk_docs=cfg.chunk_docs, workers=workers
         )
         random.Random(f"{cfg.seed}:{number}:{phase['name']}").shuffle(bins)
-        tokens = int(store.lengths[start:end].sum())
+        tokens = int(store.lengths[members].sum())
         summary.append(
             {
                 "name": phase["name"],
@@ -239,8 +310,19 @@ def plan_rows(store: TokenStore, phases: list[dict[str, Any]], cfg: PackConfig, 
                 "fill_ratio": round(tokens / (len(bins) * cfg.seq_len), 6),
             }
         )
-        rows += [[start + i for i in b] for b in bins]
+        rows += [[int(members[i]) for i in b] for b in bins]
     return rows, summary
+
+
+def _heldout_plan(store: TokenStore, held: np.ndarray, cfg: PackConfig, workers: int):
+    """Rows of the held-out documents (one block, in pack order: no training reads it)."""
+    members = np.flatnonzero(held[store.row_of])
+    if not len(members):
+        return []
+    bins = pack_lengths(
+        store.lengths[members], cfg.seq_len, chunk_docs=cfg.chunk_docs, workers=workers
+    )
+    return [[int(members[i]) for i in b] for b in bins]
 
 
 def write_rows(
@@ -283,24 +365,37 @@ def run_pack(
     output: str,
     stats: str,
     phases: str | None = None,
+    heldout_output: str | None = None,
     workers: int = 1,
 ) -> dict:
-    """Tokenize and pack a corpus JSONL with the tokenizer found in folder `tokenizer`."""
+    """Tokenize and pack a corpus JSONL with the tokenizer found in folder `tokenizer`; the
+    held-out rows (`cfg.heldout`) go to `heldout_output`, packed the same way."""
+    if cfg.heldout and heldout_output is None:
+        raise ConfigError(f"{corpus}: heldout={cfg.heldout} needs a file for the held-out rows")
     tok = _load_tokenizer(tokenizer)
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.tokens-", dir=out.parent) as tmp:
         store = tokenize_corpus(corpus, tokenizer, cfg, Path(tmp), workers)
-        n_docs = len(store.lengths)
-        log.info("tokenized %d documents, %d tokens", n_docs, int(store.lengths.sum()))
-        phase_list = read_phases(phases, n_docs)
-        rows, phase_summary = plan_rows(store, phase_list, cfg, workers)
-        n_tokens = int(store.lengths.sum())
+        n_rows = store.n_rows
+        log.info(
+            "tokenized %d rows into %d documents, %d tokens",
+            n_rows,
+            len(store.lengths),
+            int(store.lengths.sum()),
+        )
+        phase_list = read_phases(phases, n_rows)
+        held = heldout_rows(n_rows, cfg)
+        rows, phase_summary = plan_rows(store, phase_list, cfg, workers, held)
+        trained = ~held[store.row_of]
+        n_tokens = int(store.lengths[trained].sum())
         summary = {
-            "documents": n_docs,
+            "documents": int(n_rows - held.sum()),
+            "pieces": int(trained.sum()),
+            "split_documents": int(np.count_nonzero(np.bincount(store.row_of) > 1)),
             "tokens": n_tokens,
-            "loss_tokens": int(np.count_nonzero(store.mask)),
+            "loss_tokens": _loss_tokens(store, trained),
             "rows": len(rows),
             "seq_len": cfg.seq_len,
             "fill_ratio": round(n_tokens / (len(rows) * cfg.seq_len), 6),
@@ -311,17 +406,35 @@ def run_pack(
         meta = {"seq_len": str(cfg.seq_len), "phases": json.dumps(phase_summary, sort_keys=True)}
         with atomic_path(out) as tmp_out:
             write_rows(tmp_out, store, rows, cfg.seq_len, pad_id, meta)
+        if heldout_output is not None:
+            held_rows = _heldout_plan(store, held, cfg, workers)
+            summary["heldout"] = {
+                "documents": int(held.sum()),
+                "tokens": int(store.lengths[~trained].sum()),
+                "loss_tokens": _loss_tokens(store, ~trained),
+                "rows": len(held_rows),
+            }
+            with atomic_path(Path(heldout_output)) as tmp_out:
+                write_rows(
+                    tmp_out, store, held_rows, cfg.seq_len, pad_id, {"seq_len": meta["seq_len"]}
+                )
     write_json(stats, summary)
     write_manifest(
         output,
         inputs={"corpus": corpus, "tokenizer": tokenizer, **({"phases": phases} if phases else {})},
-        outputs=[stats],
+        outputs=[stats, *([heldout_output] if heldout_output else [])],
         params=dataclasses.asdict(cfg),
         seed=cfg.seed,
         counts={k: v for k, v in summary.items() if k != "phases"},
     )
     log.info("packed %s", {k: v for k, v in summary.items() if k != "phases"})
     return summary
+
+
+def _loss_tokens(store: TokenStore, documents: np.ndarray) -> int:
+    """Label tokens of the selected documents (a boolean mask over documents)."""
+    per_document = np.add.reduceat(store.mask, store.starts, dtype=np.int64)
+    return int(per_document[documents].sum())
 
 
 def load_packed(path: str | os.PathLike[str]) -> dict[str, Any]:

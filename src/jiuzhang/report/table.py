@@ -83,17 +83,25 @@ def _outcomes(
     return outcomes
 
 
+def default_pairs(
+    models: Sequence[str], extra: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
+    """(arm, reference) pairs: each model after the first against the first, then `extra`
+    (e.g. the synthesized arm against its raw-text control), without repeats."""
+    pairs = [(model, models[0]) for model in models[1:]]
+    return pairs + [p for p in extra if p not in pairs and p[0] in models and p[1] in models]
+
+
 def paired_table(
     outcomes: Mapping[tuple[str, str, str], Mapping[str, bool]],
-    models: Sequence[str],
+    pairs: Sequence[tuple[str, str]],
     ptypes: Sequence[str],
 ) -> tuple[list[str], list[list[str]]]:
-    """Each model after the first minus the first, on the items both answered, per benchmark:
-    the difference in points and its 95 % paired bootstrap interval."""
+    """Per (arm, reference) pair and benchmark, on the items both answered: the arm's accuracy
+    minus the reference's, in points, and its 95 % paired bootstrap interval."""
     header = ["Difference", *PAPER_COLUMNS.values()]
     rows = []
-    reference = models[0]
-    for model in models[1:]:
+    for model, reference in pairs:
         for ptype in ptypes:
             label = f"{model} - {reference}" + ("" if len(ptypes) == 1 else f" ({ptype})")
             cells = [label]
@@ -112,11 +120,43 @@ def paired_table(
     return header, rows
 
 
+def sampling_table(
+    docs: Metrics, models: Sequence[str], ptypes: Sequence[str]
+) -> tuple[list[str], list[list[str]]] | None:
+    """pass@1, pass@n and maj@n per benchmark with their 95 % bootstrap intervals, for the
+    metrics that have samples (`evaluation.samples`); None when none has."""
+    sampled = {
+        (d["model"], d["prompt_type"], d["benchmark"]): d["samples"]
+        for _, d in docs
+        if d.get("samples")
+    }
+    if not sampled:
+        return None
+    header = ["Sampled", *PAPER_COLUMNS.values()]
+    rows = []
+    n = max(s["n"] for s in sampled.values())
+    for model in models:
+        for ptype in ptypes:
+            label = model if len(ptypes) == 1 else f"{model} ({ptype})"
+            for name, k in (("pass@k", 1), ("pass@k", n), ("maj@k", n)):
+                cells = [f"{label}: {name.replace('k', str(k))}"]
+                for bench in PAPER_COLUMNS:
+                    got = sampled.get((model, ptype, bench))
+                    if not got or str(k) not in got[name]:
+                        cells.append("-")
+                        continue
+                    low, high = got[f"{name} ci95"][str(k)]
+                    cells.append(f"{got[name][str(k)]:.1f} [{low:.1f}, {high:.1f}]")
+                if any(c != "-" for c in cells[1:]):
+                    rows.append(cells)
+    return header, rows
+
+
 _HTML_STYLE = (
-    "body{font-family:sans-serif;font-size:14px}table{border-collapse:collapse}"
-    "th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,"
-    "td:first-child{text-align:left}tr.paper td{color:#555}tr.delta td{color:#555;"
-    "font-style:italic}small{color:#666}"
+    ".jz{font-family:sans-serif;font-size:14px}.jz table{border-collapse:collapse;margin:6px 0}"
+    ".jz th,.jz td{border:1px solid #ccc;padding:4px 8px;text-align:right}.jz th:first-child,"
+    ".jz td:first-child{text-align:left}.jz tr.paper td{color:#555}.jz tr.delta td{color:#555;"
+    "font-style:italic}.jz small{color:#666}.jz h4{margin:10px 0 2px}"
 )
 
 
@@ -124,28 +164,42 @@ PAIRED_TITLE = (
     "Paired differences on the same items, in points, with 95 % intervals (paired bootstrap, "
     "2,000 resamples, seed 0); an interval that holds 0 is no evidence of a difference"
 )
+SAMPLING_TITLE = (
+    "Sampled completions: unbiased pass@k and maj@k (majority over the first k samples' answers, "
+    "grouped by the grader's equivalence), in %, with 95 % intervals (bootstrap over items)"
+)
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["<table>", "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in header) + "</tr>"]
+    lines += ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows]
+    return [*lines, "</table>"]
 
 
 def to_html(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
-    counts: Mapping[tuple[str, str], Mapping[str, tuple[int, int]]],
+    docs: Metrics,
     models: Sequence[str],
     ptypes: Sequence[str],
     notes: Sequence[str],
     paired: tuple[list[str], list[list[str]]] | None = None,
+    sampled: tuple[list[str], list[list[str]]] | None = None,
 ) -> str:
-    """The table as a standalone HTML page: each of our scores with its 95 % Wilson interval
-    and n beneath it; the paper's rows and the differences set apart."""
+    """The table as an HTML fragment (a page of its own, and embeddable in the report's first
+    screen; ASCII only, styles scoped to it): under each of our scores its 95 % Wilson interval,
+    n, and how many answers were missing or cut by the token limit; the paper's rows and the
+    differences set apart; then the paired differences and the sampled scores."""
     labels = {
         (model if len(ptypes) == 1 else f"{model} ({ptype})"): (model, ptype)
         for model in models
         for ptype in ptypes
     }
+    cells_of = {(d["model"], d["prompt_type"], d["benchmark"]): d for _, d in docs}
     columns = list(PAPER_COLUMNS)
     lines = [
-        "<!DOCTYPE html>",
-        f"<html><head><meta charset='utf-8'><style>{_HTML_STYLE}</style></head><body><table>",
+        f"<style>{_HTML_STYLE}</style>",
+        "<div class='jz'><table>",
         "<tr>" + "".join(f"<th>{html.escape(cell)}</th>" for cell in header) + "</tr>",
     ]
     for row in rows:
@@ -154,24 +208,25 @@ def to_html(
         cells = [f"<td>{html.escape(row[0])}</td>"]
         for i, cell in enumerate(row[1:]):
             extra = ""
-            if key and i < len(columns) and columns[i] in counts.get(key, {}):
-                correct, n = counts[key][columns[i]]
-                low, high = wilson(correct, n)
-                extra = f"<br><small>{low:.1f}&ndash;{high:.1f}, n={n}</small>"
+            doc = cells_of.get((*key, columns[i])) if key and i < len(columns) else None
+            if doc is not None:
+                correct = doc.get("correct", round(doc["accuracy"] * doc["n"] / 100))
+                low, high = wilson(int(correct), int(doc["n"]))
+                extra = (
+                    f"<br><small>{low:.1f}&ndash;{high:.1f}, n={doc['n']}<br>"
+                    f"no answer {doc.get('no_answer', '?')}, "
+                    f"cut {doc.get('truncated', '?')}</small>"
+                )
             cells.append(f"<td>{html.escape(cell)}{extra}</td>")
         lines.append(f"<tr{kind}>" + "".join(cells) + "</tr>")
     lines.append("</table>")
     lines += [f"<p>{html.escape(note)}</p>" for note in notes]
-    if paired and paired[1]:
-        lines.append(f"<h3>{html.escape(PAIRED_TITLE)}</h3><table>")
-        lines.append("<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in paired[0]) + "</tr>")
-        lines += [
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in paired[1]
-        ]
-        lines.append("</table>")
-    lines.append("</body></html>")
-    return "\n".join(lines) + "\n"
+    for title, table in ((PAIRED_TITLE, paired), (SAMPLING_TITLE, sampled)):
+        if table and table[1]:
+            lines += [f"<h4>{html.escape(title)}</h4>", *_html_table(*table)]
+    lines.append("</div>")
+    text = "\n".join(lines) + "\n"
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def read_metrics(metrics_files: Sequence[str]) -> Metrics:
@@ -263,11 +318,14 @@ def run_report_table(
     references: Mapping[str, str] | None = None,
     html_out: str | None = None,
     predictions: Sequence[str] = (),
+    pairs: Sequence[Sequence[str]] | None = None,
 ) -> str:
     """Write the markdown and CSV tables (and the SVG chart); return the markdown.
 
     `references` (model -> row of the paper's table; may be empty) adds the paper's numbers and
-    the differences (see `table_rows`); None leaves them out."""
+    the differences (see `table_rows`); None leaves them out. The paired differences compare
+    each model with the first, and each of `pairs` ((arm, reference), e.g. the synthesized arm
+    against its raw-text control)."""
     docs = read_metrics(metrics)  # read once: scores, counts and item outcomes come from it
     table = scores_of(docs)
     counts = counts_of(docs)
@@ -285,12 +343,21 @@ def run_report_table(
     )
     paired = None
     if predictions and len(models) > 1:
-        paired = paired_table(_outcomes(docs, predictions), models, prompt_types)
+        pairs = default_pairs(models, [tuple(p) for p in pairs or ()])
+        paired = paired_table(_outcomes(docs, predictions), pairs, prompt_types)
         note += f"\n{PAIRED_TITLE}:\n\n" + to_markdown(*paired)
+    sampled = sampling_table(docs, models, prompt_types)
+    if sampled:
+        note += f"\n{SAMPLING_TITLE}:\n\n" + to_markdown(*sampled)
     write_text(md_out, markdown + note)
     if html_out:
-        notes.append("Under each score: its 95 % interval (Wilson score) and the items behind it.")
-        write_text(html_out, to_html(header, rows, counts, models, prompt_types, notes, paired))
+        notes.append(
+            "Under each score: its 95 % interval (Wilson score), the items behind it, and the "
+            "answers that were missing (no final answer found) or cut at the token limit."
+        )
+        write_text(
+            html_out, to_html(header, rows, docs, models, prompt_types, notes, paired, sampled)
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

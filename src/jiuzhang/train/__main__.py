@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", required=True, help="final model folder to write")
     parser.add_argument("--config", required=True, help="training config as a JSON object")
     parser.add_argument("--stable", help="folder for the end-of-stable-phase checkpoint")
+    parser.add_argument("--heldout", help="packed held-out rows: eval loss at every logging step")
     args = parser.parse_args(argv)
     rank = os.environ.get("RANK", "0")
     logging.basicConfig(
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         packed=args.packed,
         output=args.output,
         stable=args.stable,
+        heldout=args.heldout,
     )
     _shutdown()
     return 0

@@ -146,10 +146,17 @@ def _barrier() -> None:
 
 
 def run_train(
-    cfg: TrainConfig, *, base_model: str, packed: str, output: str, stable: str | None = None
+    cfg: TrainConfig,
+    *,
+    base_model: str,
+    packed: str,
+    output: str,
+    stable: str | None = None,
+    heldout: str | None = None,
 ) -> None:
     """Train `base_model` on the packed rows and save the final model to `output` (and the
-    end-of-stable checkpoint to `stable`, when the schedule has one)."""
+    end-of-stable checkpoint to `stable`, when the schedule has one). With `heldout` (packed
+    rows no training step reads), the loss on them is logged at step 0 and every logging step."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainingArguments
 
@@ -182,6 +189,9 @@ def run_train(
     )
     model.config.use_cache = False
     dataset = PackedDataset(packed)
+    eval_dataset = PackedDataset(heldout) if heldout else None
+    if eval_dataset is not None and not len(eval_dataset):
+        eval_dataset = None
     accumulation = cfg.accumulation_steps(world_size)
     stable_step = cfg.stable_end_step() if stable else None
     if stable and stable_step is None:
@@ -198,6 +208,11 @@ def run_train(
         weight_decay=cfg.weight_decay,
         max_grad_norm=cfg.max_grad_norm,
         logging_steps=cfg.logging_steps,
+        eval_strategy="steps" if eval_dataset is not None else "no",
+        eval_steps=cfg.logging_steps,
+        eval_on_start=eval_dataset is not None,
+        per_device_eval_batch_size=cfg.micro_batch_size,
+        prediction_loss_only=True,
         save_strategy="steps",
         save_steps=cfg.save_steps,
         save_total_limit=cfg.save_total_limit,
@@ -221,15 +236,17 @@ def run_train(
         model=model,
         args=args,
         train_dataset=dataset,
+        eval_dataset=eval_dataset,
         data_collator=collator_for(attention, dtype),
         callbacks=callbacks,
     )
     epochs = cfg.max_steps * cfg.global_batch_size / max(1, len(dataset))
     log.info(
-        "training %s: %d rows, global batch %d = %d ranks x %d micro x %d accumulation, "
-        "%d steps (%.2f epochs), ZeRO-%d, %s, attention %s",
+        "training %s: %d rows (%s held out), global batch %d = %d ranks x %d micro x %d "
+        "accumulation, %d steps (%.2f epochs), ZeRO-%d, %s, attention %s",
         base_model,
         len(dataset),
+        len(eval_dataset) if eval_dataset is not None else "none",
         cfg.global_batch_size,
         world_size,
         cfg.micro_batch_size,
@@ -275,9 +292,11 @@ def run_train(
                 shutil.rmtree(stable)
             os.replace(kept, stable)
         losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
+        eval_losses = [e["eval_loss"] for e in trainer.state.log_history if "eval_loss" in e]
         write_manifest(
             out,
-            inputs={"base_model": base_model, "packed": packed},
+            inputs={"base_model": base_model, "packed": packed}
+            | ({"heldout": heldout} if heldout else {}),
             outputs=[stable] if stable else [],
             params=dataclasses.asdict(cfg),
             seed=cfg.seed,
@@ -288,8 +307,14 @@ def run_train(
                 "attention": attention,
                 "stable_end_step": stable_step,
                 "phase_start_steps": schedule["starts"],
+                "rows": len(dataset),
+                "heldout_rows": len(eval_dataset) if eval_dataset is not None else 0,
+                "epochs": round(epochs, 3),
                 "first_loss": losses[0] if losses else None,
                 "last_loss": losses[-1] if losses else None,
+                "first_eval_loss": eval_losses[0] if eval_losses else None,
+                "last_eval_loss": eval_losses[-1] if eval_losses else None,
+                "best_eval_loss": min(eval_losses) if eval_losses else None,
                 "zero3_sharded": cfg.zero_stage == 3,
                 "peak_gpu_mib": round(torch.cuda.max_memory_allocated() / 2**20)
                 if use_cuda
@@ -297,7 +322,15 @@ def run_train(
             },
         )
         shutil.rmtree(ckpt_dir, ignore_errors=True)
-        log.info("saved %s (loss %s -> %s)", out, losses[:1], losses[-1:])
+        log.info(
+            "saved %s (loss %s -> %s, held-out loss %s -> %s, %.2f epochs)",
+            out,
+            losses[:1],
+            losses[-1:],
+            eval_losses[:1],
+            eval_losses[-1:],
+            epochs,
+        )
 
 
 STABLE_NAME = "stable"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jiuzhang.common.errors import DataError
+from jiuzhang.common.errors import ConfigError, DataError
 from jiuzhang.pack.binpack import best_fit_decreasing, improve_bins, next_fit, pack_lengths
 from jiuzhang.pack.packing import (
     IGNORE,
@@ -35,7 +35,7 @@ def tokenizer(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - HF to
 
 def test_labels_mask_exactly_the_input(tokenizer) -> None:  # noqa: ANN001
     inp, out = "## Question\nMia has 7 pencils.\n\n## Solution\n", "We compute 7 + 2 = 9."
-    [doc] = tokenize_pairs(tokenizer, [(inp, out)], max_len=100)
+    [[doc]] = tokenize_pairs(tokenizer, [(inp, out)], max_len=100)
     n_input = len(tokenizer(inp)["input_ids"])  # BOS + input tokens
     assert doc.input_ids[0] == tokenizer.bos_token_id
     assert doc.input_ids[-1] == tokenizer.eos_token_id and not doc.truncated
@@ -46,9 +46,23 @@ def test_labels_mask_exactly_the_input(tokenizer) -> None:  # noqa: ANN001
 
 
 def test_truncated_document_gets_no_eos(tokenizer) -> None:  # noqa: ANN001
-    [doc] = tokenize_pairs(tokenizer, [("Q: ", "nine " * 50)], max_len=16)
+    [[doc]] = tokenize_pairs(tokenizer, [("Q: ", "nine " * 50)], max_len=16)
     assert doc.truncated and len(doc.input_ids) == 16
     assert tokenizer.eos_token_id not in doc.input_ids
+
+
+def test_split_keeps_every_token_of_a_long_document(tokenizer) -> None:  # noqa: ANN001
+    text = "one two three four five six seven eight nine ten " * 6
+    [[whole]] = tokenize_pairs(tokenizer, [("", text)], max_len=1000)
+    [pieces] = tokenize_pairs(tokenizer, [("", text)], max_len=16, split=True)
+    assert len(pieces) == -(-len(whole.input_ids) // 16) > 1
+    assert all(len(p.input_ids) == 16 for p in pieces[:-1]) and not any(p.truncated for p in pieces)
+    assert [t for p in pieces for t in p.input_ids] == whole.input_ids  # nothing lost, one EOS
+    assert [p.input_ids[-1] == tokenizer.eos_token_id for p in pieces][-1]
+    for piece in pieces:  # each piece's first token is context, never a label
+        assert piece.labels[0] == IGNORE and piece.labels[1:] == piece.input_ids[1:]
+    [[short]] = tokenize_pairs(tokenizer, [("", "nine")], max_len=16, split=True)
+    assert short.input_ids[-1] == tokenizer.eos_token_id
 
 
 def test_best_fit_decreasing_places_every_item_once_within_capacity() -> None:
@@ -109,14 +123,18 @@ def test_packed_rows_keep_documents_apart(tmp_path: Path, tokenizer) -> None:  #
     run_pack(PackConfig(seq_len=64), corpus=str(corpus), tokenizer=str(tok_dir), output=str(out),
              stats=str(tmp_path / "s.json"))  # fmt: skip
     rows = load_packed(out)
-    docs = tokenize_pairs(
-        tokenizer,
-        [
-            (json.loads(x)["input"], json.loads(x)["output"])
-            for x in corpus.read_text().splitlines()
-        ],
-        64,
-    )
+    docs = [
+        doc
+        for pieces in tokenize_pairs(
+            tokenizer,
+            [
+                (json.loads(x)["input"], json.loads(x)["output"])
+                for x in corpus.read_text().splitlines()
+            ],
+            64,
+        )
+        for doc in pieces
+    ]
     seen = []
     for r in range(rows["input_ids"].shape[0]):
         seg, pos = rows["segment_ids"][r].tolist(), rows["position_ids"][r].tolist()
@@ -179,3 +197,44 @@ def test_bad_corpus_rows_are_named(tmp_path: Path, tokenizer) -> None:  # noqa: 
             output=str(tmp_path / "o"),
             stats=str(tmp_path / "s"),
         )
+
+
+def test_heldout_rows_stay_out_of_training_whole(tmp_path: Path, tokenizer) -> None:  # noqa: ANN001
+    tok_dir = tmp_path / "tok"
+    tokenizer.save_pretrained(tok_dir)
+    corpus = tmp_path / "raw.jsonl"  # raw text: empty input; long rows are split in pieces
+    texts = [f"doc{i} " + "one two three four five six " * (1 + i % 7) for i in range(40)]
+    corpus.write_text("".join(json.dumps({"input": "", "output": t}) + "\n" for t in texts))
+    cfg = PackConfig(seq_len=32, long_documents="split", heldout=0.1)
+    paths = {k: tmp_path / f"{k}.safetensors" for k in ("train", "held")}
+    summary = run_pack(cfg, corpus=str(corpus), tokenizer=str(tok_dir),
+                       output=str(paths["train"]), stats=str(tmp_path / "s.json"),
+                       heldout_output=str(paths["held"]))  # fmt: skip
+    assert summary["heldout"]["documents"] == 4 and summary["documents"] == 36
+    assert summary["split_documents"] > 0 and summary["truncated"] == 0
+
+    def documents(path: Path) -> list[tuple[int, ...]]:
+        rows = load_packed(path)
+        out = []
+        for ids, seg in zip(rows["input_ids"].tolist(), rows["segment_ids"].tolist(), strict=True):
+            for k in range(1, max(seg) + 1):
+                out.append(tuple(t for t, s in zip(ids, seg, strict=True) if s == k))
+        return out
+
+    pieces = [p for row in tokenize_pairs(tokenizer, [("", t) for t in texts], 32, split=True)
+              for p in row]  # fmt: skip
+    train, held = documents(paths["train"]), documents(paths["held"])
+    assert sorted(train + held) == sorted(tuple(p.input_ids) for p in pieces)  # each once
+    held_docs = {
+        tokenizer.decode(list(d)).split()[0] for d in held if d[0] == pieces[0].input_ids[0]
+    }
+    assert len(held_docs) == 4  # 4 whole rows: every piece of a held-out row is held out
+    assert not any(tokenizer.decode(list(d)).split()[0] in held_docs for d in train
+                   if d[0] == pieces[0].input_ids[0])  # fmt: skip
+    again = run_pack(cfg, corpus=str(corpus), tokenizer=str(tok_dir),
+                     output=str(tmp_path / "t2"), stats=str(tmp_path / "s2.json"),
+                     heldout_output=str(tmp_path / "h2"))  # fmt: skip
+    assert again == summary and (tmp_path / "h2").read_bytes() == paths["held"].read_bytes()
+    with pytest.raises(ConfigError, match="needs a file"):
+        run_pack(cfg, corpus=str(corpus), tokenizer=str(tok_dir), output=str(tmp_path / "o"),
+                 stats=str(tmp_path / "s3"))  # fmt: skip

@@ -151,7 +151,8 @@ def test_html_table_shows_each_score_with_its_interval_and_n(tmp_path: Path) -> 
         references={"jz-7b": "JiuZhang3.0-7B"},
     )
     page = (tmp_path / "t.html").read_text()
-    assert "<td>50.0<br><small>40.4&ndash;59.6, n=100</small></td>" in page
+    assert "<td>50.0<br><small>40.4&ndash;59.6, n=100<br>no answer ?, cut ?</small></td>" in page
+    assert page.isascii() and "<!DOCTYPE" not in page  # embeddable in the report's first page
     assert "<tr class='paper'><td>jz-7b: paper (JiuZhang3.0-7B)</td><td>88.6</td>" in page
     assert "<tr class='delta'><td>jz-7b: ours - paper</td><td>-38.6</td>" in page
     assert "Wilson" in page and "arXiv:2405.14365" in page
@@ -159,13 +160,18 @@ def test_html_table_shows_each_score_with_its_interval_and_n(tmp_path: Path) -> 
     assert str(tmp_path / "t.html") in manifest["outputs"]
 
 
-def test_paired_differences_against_the_first_model(tmp_path: Path) -> None:
+def test_paired_differences_against_the_first_model_and_the_control(tmp_path: Path) -> None:
     metrics, predictions = [], []
-    for model, right in (("base", 30), ("tuned", 45)):
+    sampled = {"n": 4, "pass@k": {"1": 40.0, "2": 55.0, "4": 70.0},
+               "maj@k": {"1": 40.0, "2": 40.0, "4": 50.0},
+               "pass@k ci95": {"1": [31.0, 49.0], "2": [45.0, 64.0], "4": [61.0, 79.0]},
+               "maj@k ci95": {"1": [31.0, 49.0], "2": [31.0, 49.0], "4": [40.0, 60.0]}}  # fmt: skip
+    for model, right in (("base", 30), ("raw", 35), ("tuned", 45)):
         folder = tmp_path / model
         folder.mkdir()
         doc = {"model": model, "prompt_type": "jiuzhang", "benchmark": "gsm8k",
-               "accuracy": float(right), "n": 100, "correct": right}  # fmt: skip
+               "accuracy": float(right), "n": 100, "correct": right, "no_answer": 3,
+               "truncated": 2, **({"samples": sampled} if model == "tuned" else {})}  # fmt: skip
         (folder / "metrics.json").write_text(json.dumps(doc))
         rows = [{"id": i, "correct": i < right} for i in range(100)]
         (folder / "predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -173,18 +179,30 @@ def test_paired_differences_against_the_first_model(tmp_path: Path) -> None:
         predictions.append(str(folder / "predictions.jsonl"))
     run_report_table(
         metrics=metrics,
-        models=["base", "tuned"],
+        models=["base", "raw", "tuned"],
         prompt_types=["jiuzhang"],
         md_out=str(tmp_path / "t.md"),
         csv_out=str(tmp_path / "t.csv"),
         html_out=str(tmp_path / "t.html"),
         predictions=predictions,
+        pairs=[["tuned", "raw"], ["tuned", "base"]],  # the second is there already
     )
     md = (tmp_path / "t.md").read_text()
-    row = next(line for line in md.splitlines() if line.startswith("| tuned - base |"))
-    diff = row.split("|")[2].strip()
-    assert diff.startswith("+15.0 [+") and diff.endswith("]"), row  # 15 items flipped, none lost
-    assert "paired bootstrap" in md and "tuned - base" in (tmp_path / "t.html").read_text()
+    rows = [line.split("|") for line in md.splitlines() if line.startswith("| ")]
+    diffs = {cells[1].strip(): cells[2].strip() for cells in rows if " - " in cells[1]}
+    assert list(diffs) == ["raw - base", "tuned - base", "tuned - raw"]
+    assert diffs["tuned - base"].startswith("+15.0 [+") and diffs["tuned - raw"].startswith(
+        "+10.0 [+"
+    )
+    page = (tmp_path / "t.html").read_text()
+    assert "paired bootstrap" in md and "tuned - raw" in page
+    assert "no answer 3, cut 2" in page
+    # sampled scores: pass@1, pass@n and maj@n with intervals, only for the model that sampled
+    assert (
+        "| tuned: pass@1 | 40.0 [31.0, 49.0] |" in md
+        and "| tuned: maj@4 | 50.0 [40.0, 60.0] |" in md
+    )
+    assert "base: pass@1" not in md and "tuned: pass@4" in page
     with pytest.raises(DataError, match="not among the table's inputs"):
         run_report_table(
             metrics=metrics, models=["base", "tuned"], prompt_types=["jiuzhang"],
