@@ -274,9 +274,14 @@ def get_pack_phases(wildcards):
 
 
 def get_pack_params(wildcards):
+    """A packed set's settings; the control arm packs like the target (same rows), except that
+    its raw text is split into pieces rather than truncated."""
     section, _ = pack_role(wildcards.corpus)
     fields = ("prompt", "completion") if wildcards.corpus == "kd" else ("input", "output")
-    return {**section["pack"], "input_field": fields[0], "output_field": fields[1]}
+    params = {**section["pack"], "input_field": fields[0], "output_field": fields[1]}
+    if wildcards.corpus == "control":
+        params["long_documents"] = "split"
+    return params
 
 
 def get_eval_template(wildcards):

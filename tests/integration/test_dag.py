@@ -31,7 +31,7 @@ def test_dag_runs_to_the_table(test_dag: Path) -> None:
     assert rows[0] == PAPER_HEADER
     assert [r[0] for r in rows[1:]] == [
         f"{model} ({ptype})"
-        for model in ("tiny", "tiny-jiuzhang")
+        for model in ("tiny", "tiny-raw", "tiny-jiuzhang")
         for ptype in ("jiuzhang", "jiuzhang_tora", "cot")
     ]
     for row in rows[1:]:
@@ -58,8 +58,10 @@ def test_every_stage_left_its_artifacts(test_dag: Path) -> None:
     for model_dir in (
         "models/tokenizer",
         "models/tiny",
+        "pretrain/tiny/model",
         "synthesizer/model",
         "train/tiny-jiuzhang/model",
+        "train/tiny-raw/model",
     ):
         manifest = json.loads((results / f"{model_dir}.manifest.json").read_text())
         assert manifest["code_version"] and manifest["libraries"]["torch"]
@@ -68,11 +70,13 @@ def test_every_stage_left_its_artifacts(test_dag: Path) -> None:
     assert any("loss" in entry for entry in train_log)
     stats = json.loads((results / "corpus/cot/stats.json").read_text())
     assert stats["kept"] >= 1 and stats["in"] >= stats["kept"]
-    phases = json.loads((results / "train_data/phases.json").read_text())["phases"]
+    phases = json.loads((results / "train_data/train.phases.json").read_text())["phases"]
     assert [p["name"] for p in phases] == ["pretrain"]  # CoT + the verified tool corpus
     assert set(phases[0]["corpora"]) == {"cot", "tool"}
     packed = json.loads((results / "packed/train/packed.stats.json").read_text())
-    assert 0 < packed["fill_ratio"] <= 1 and packed["documents"] == phases[0]["documents"][1]
+    assert 0 < packed["fill_ratio"] <= 1
+    held = packed["heldout"]["documents"]  # 5 % of the rows, kept out of training
+    assert held >= 1 and packed["documents"] + held == phases[0]["documents"][1]
     stable = json.loads((results / "train/tiny-jiuzhang/stable/trainer_state.json").read_text())
     assert stable["global_step"] == 17  # ceil(0.85 x 20): the WSD stable phase ends there
     metrics = json.loads((results / "eval/tiny-jiuzhang/jiuzhang/gsm8k/metrics.json").read_text())
@@ -93,6 +97,38 @@ def test_every_stage_left_its_artifacts(test_dag: Path) -> None:
     for rule_log in (test_dag / "logs").rglob("*.log"):
         assert rule_log.stat().st_size > 0, rule_log
     assert list((results / "benchmarks").rglob("*.tsv"))
+
+
+def test_base_control_and_synthesized_arms(test_dag: Path) -> None:
+    """The base is pre-trained on raw text; the control arm is the target's training on raw
+    text; every training logs held-out loss; sampled scores sit beside the greedy ones."""
+    results = test_dag / "results"
+    pre = json.loads((results / "pretrain/tiny/model.manifest.json").read_text())
+    assert list(pre["inputs"]["base_model"]) == ["results/models/tiny"]
+    assert pre["counts"]["steps"] == 6 and pre["counts"]["heldout_rows"] >= 1
+    raw = json.loads((results / "packed/pretrain-tiny/packed.stats.json").read_text())
+    assert raw["split_documents"] > 0 and raw["truncated"] == 0  # long texts split, not cut
+    arms = {}
+    for arm in ("tiny-jiuzhang", "tiny-raw"):
+        manifest = json.loads((results / f"train/{arm}/model.manifest.json").read_text())
+        arms[arm] = manifest
+        assert list(manifest["inputs"]["base_model"]) == ["results/pretrain/tiny/model"]
+        log = json.loads((results / f"train/{arm}/model/train_log.json").read_text())
+        assert [e["step"] for e in log if "eval_loss" in e] == [0, 5, 10, 15, 20]
+    assert (
+        arms["tiny-raw"]["inputs"]["packed"]["path"] == "results/packed/control/packed.safetensors"
+    )
+    assert arms["tiny-raw"]["params"] == arms["tiny-jiuzhang"]["params"]  # same steps, schedule
+    control = json.loads((results / "train_data/control.phases.json").read_text())
+    assert list(control["phases"][0]["corpora"]) == ["textbook", "wiki"]  # the sources' text
+    metrics = json.loads((results / "eval/tiny-raw/jiuzhang_tora/gsm8k/metrics.json").read_text())
+    sampled = metrics["samples"]
+    assert sampled["n"] == 2 and set(sampled["pass@k"]) == {"1", "2"}
+    assert sampled["completions"] == 32 and sampled["ci_method"].startswith("percentile")
+    lines = (results / "eval/tiny-raw/jiuzhang_tora/gsm8k/samples.jsonl").read_text().splitlines()
+    assert len(lines) == 32
+    md = (results / "report/table.md").read_text()
+    assert "| tiny-jiuzhang - tiny-raw |" in md and "| tiny-raw: maj@2 |" in md
 
 
 def test_second_run_has_nothing_to_do(test_dag: Path) -> None:
@@ -151,14 +187,18 @@ def test_html_report_has_every_section(test_dag: Path, tmp_path: Path) -> None:
         assert text in html, text
     figures = test_dag / "results/report/figures"
     assert "kept (deduped)" in (figures / "funnel.svg").read_text()
-    assert "<polyline" in (figures / "loss.svg").read_text()
+    loss = (figures / "loss.svg").read_text()
+    assert loss.count("<polyline") == 8 and loss.count("stroke-dasharray") >= 4  # + held-out
+    # the first screen: the summary table itself, with the arms' paired differences
+    first = html[html.index("The summary table") :]
+    assert "tiny-jiuzhang - tiny-raw" in html and "no answer" in first
 
 
 def test_editing_eval_prompt_reruns_only_eval_and_table(dag_copy: Path) -> None:
     template = dag_copy / "prompts/eval/jiuzhang.md"
     template.write_text(template.read_text().replace("## Solution", "## Solution:"))
     assert planned_rules(dag_copy) == {
-        "eval_bench": 12, "report_table": 1, "report_figures": 1, "all": 1
+        "eval_bench": 18, "report_table": 1, "report_figures": 1, "all": 1
     }  # fmt: skip
 
 
@@ -178,9 +218,11 @@ def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Pat
         "report_figures",
     ):
         assert rule in planned, (rule, planned)
-    for rule in ("train_tokenizer", "init_model", "train_synthesizer"):
+    for rule in ("train_tokenizer", "init_model", "train_synthesizer", "pretrain_base"):
         assert rule not in planned, (rule, planned)
-    assert planned["pack_corpus"] == 1  # the KD pack is untouched
+    # the KD, pre-training and control packs are untouched, and so is the control arm
+    assert planned["pack_corpus"] == 1 and planned["train_cpt"] == 1
+    assert planned["prepare_train_data"] == 1
     assert planned["eval_bench"] == 18  # only the trained model: 3 prompt types x 6 benchmarks
 
 

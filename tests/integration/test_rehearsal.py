@@ -103,7 +103,7 @@ def test_every_branch_ran(rehearsed: tuple[Path, str, list[str]]) -> None:
     assert (results / "synthesizer/model/model.safetensors").exists()
     assert (results / "train/jiuzhang3-7b/zero3").is_dir()
     assert (results / "train/jiuzhang3-7b/model/model.safetensors").exists()
-    phases = json.loads((results / "train_data/phases.json").read_text())
+    phases = json.loads((results / "train_data/train.phases.json").read_text())
     assert [p["name"] for p in phases["phases"]] == ["pretrain", "sft"]
     # the table: both models, every benchmark, every prompt type
     metrics = list((results / "eval").rglob("metrics.json"))

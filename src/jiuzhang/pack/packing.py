@@ -257,21 +257,27 @@ def read_phases(path: str | None, n_docs: int) -> list[dict[str, Any]]:
     return phases
 
 
-def heldout_rows(n_rows: int, cfg: PackConfig) -> np.ndarray:
-    """Boolean mask of the corpus rows held out of training: round(heldout x rows) of them, at
-    most `heldout_max`, never every row, chosen by a seeded hash of the row index (so the split
-    depends only on the seed and the row count)."""
+def heldout_rows(phases: list[dict[str, Any]], n_rows: int, cfg: PackConfig) -> np.ndarray:
+    """Boolean mask of the corpus rows held out of training, chosen in each phase apart:
+    round(heldout x the phase's rows), at least 1 when heldout > 0, at most `heldout_max`, and
+    never all of a phase. The rows are the first by a seeded hash of the row index, so the split
+    depends only on the seed and the phase boundaries."""
     held = np.zeros(n_rows, dtype=bool)
-    want = min(round(cfg.heldout * n_rows), cfg.heldout_max, n_rows - 1)
-    if cfg.heldout and n_rows > 1:
-        want = max(want, 1)
-    if want <= 0:
+    if not cfg.heldout:
         return held
-    keys = [
-        hashlib.blake2b(f"{cfg.seed}\0heldout\0{row}".encode(), digest_size=8).digest()
-        for row in range(n_rows)
-    ]
-    held[sorted(range(n_rows), key=keys.__getitem__)[:want]] = True
+    for phase in phases:
+        start, end = phase["documents"]
+        size = end - start
+        want = min(max(round(cfg.heldout * size), 1), cfg.heldout_max, size - 1)
+        if want <= 0:
+            continue
+        rows = sorted(
+            range(start, end),
+            key=lambda row: hashlib.blake2b(
+                f"{cfg.seed}\0heldout\0{row}".encode(), digest_size=8
+            ).digest(),
+        )
+        held[rows[:want]] = True
     return held
 
 
@@ -386,7 +392,7 @@ def run_pack(
             int(store.lengths.sum()),
         )
         phase_list = read_phases(phases, n_rows)
-        held = heldout_rows(n_rows, cfg)
+        held = heldout_rows(phase_list, n_rows, cfg)
         rows, phase_summary = plan_rows(store, phase_list, cfg, workers, held)
         trained = ~held[store.row_of]
         n_tokens = int(store.lengths[trained].sum())

@@ -4,7 +4,8 @@
 - the data funnel per source: prompts -> generations -> parsed -> passed the checks -> not
   contaminated -> kept (after dedup), from the prompt and corpus `stats.json` files,
 - packing: fill ratio and rows against the lower bound, per packed set and phase,
-- training loss curves of the synthesizer and the target model (their `train_log.json`).
+- loss curves of every trained model (pre-trained bases, the synthesizer, the target and its
+  control): training and held-out loss, with the epochs each ran (their `train_log.json`).
 
 Per-rule runtimes are the report's own statistics page (Snakemake's job metadata). Every figure
 is an SVG that depends only on its inputs.
@@ -101,7 +102,17 @@ def funnel_svg(
     )  # fmt: skip
 
 
-_PACKED_ROLES = {"kd": "the synthesizer's KD set", "train": "the target's training data"}
+_PACKED_ROLES = {
+    "kd": "the synthesizer's KD set",
+    "train": "the target's training data",
+    "control": "the control arm's raw text",
+}
+
+
+def _packed_role(name: str) -> str:
+    if name.startswith("pretrain-"):
+        return f"raw text {name.removeprefix('pretrain-')} is pre-trained on"
+    return _PACKED_ROLES.get(name, name)
 
 
 def packing_svg(packed_stats: Mapping[str, Mapping[str, Any]]) -> str:
@@ -122,7 +133,7 @@ def packing_svg(packed_stats: Mapping[str, Mapping[str, Any]]) -> str:
             n = phase["rows"][1] - phase["rows"][0]
             text = f"{100 * phase['fill_ratio']:.1f} %: {n:,} rows"
             bars.append((f"phase {phase['name']}", 100 * phase["fill_ratio"], text))
-        role = _PACKED_ROLES.get(name, name)
+        role = _packed_role(name)
         groups.append((f"{name} ({role}): {stats['documents']:,} documents", bars))
     return hbar_chart_svg(
         groups, "Packing: share of token slots holding a real token", max_value=100, unit=" %"
@@ -130,12 +141,26 @@ def packing_svg(packed_stats: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def loss_svg(train_logs: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
-    """Training loss against step for each trained model."""
-    series = [
-        (name, [(float(e["step"]), float(e["loss"])) for e in entries if "loss" in e])
-        for name, entries in train_logs.items()
-    ]
-    return line_chart_svg(series, "Training loss", x_label="optimizer step", y_label="loss")
+    """Training loss (solid) and held-out loss (dashed, rows no step trained on) against step,
+    one colour per trained model, each named with the epochs it ran over its data."""
+    series, styles = [], {}
+    for i, (name, entries) in enumerate(train_logs.items()):
+        epochs = max((float(e["epoch"]) for e in entries if "epoch" in e), default=None)
+        label = name + (f", {epochs:.1f} epochs" if epochs is not None else "")
+        train = [(float(e["step"]), float(e["loss"])) for e in entries if "loss" in e]
+        held = [(float(e["step"]), float(e["eval_loss"])) for e in entries if "eval_loss" in e]
+        series.append((label, train))
+        styles[label] = (i, False)
+        if held:
+            series.append((f"{name} held-out", held))
+            styles[f"{name} held-out"] = (i, True)
+    return line_chart_svg(
+        series,
+        "Loss: training (solid) and held-out (dashed)",
+        x_label="optimizer step",
+        y_label="loss",
+        styles=styles,
+    )
 
 
 def run_report_figures(

@@ -9,7 +9,7 @@ prompt type), accuracy 0-100 on the y axis, the value above each bar and a legen
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
 __all__ = ["bar_chart_svg", "hbar_chart_svg", "line_chart_svg"]
@@ -200,9 +200,20 @@ def line_chart_svg(
     *,
     x_label: str,
     y_label: str,
+    styles: Mapping[str, tuple[int, bool]] | None = None,
 ) -> str:
-    """Lines of (x, y) points on shared axes from 0, one colour per series, legend at the top."""
-    left, right, top, bottom, w, h = 60, 20, 50, 45, 560, 280
+    """Lines of (x, y) points on shared axes from 0, legend at the top (wrapped). A series is
+    drawn in its own colour, or as `styles[name]` = (colour index, dashed) says (e.g. a model's
+    training and held-out curves: one colour, the held-out one dashed)."""
+    styles = styles or {}
+    left, right, top, w, h = 60, 20, 50, 560, 280
+    legend_rows, legend_x = 1, left
+    for name, _ in series:  # how many legend rows the names take
+        if legend_x + 40 + 7 * len(name) > left + w and legend_x > left:
+            legend_rows, legend_x = legend_rows + 1, left
+        legend_x += 40 + 7 * len(name)
+    top += 16 * (legend_rows - 1)
+    bottom = 45
     width, height = left + w + right, top + h + bottom
     points = [p for _, pts in series for p in pts]
     x_max, x_steps = _axis(max([x for x, _ in points] + [0.0]))
@@ -222,14 +233,19 @@ def line_chart_svg(
             f'<text x="{left + w * k / x_steps:.1f}" y="{top + h + 16}" text-anchor="middle">'
             f"{_fmt(x_max * k / x_steps)}</text>"
         )
-    legend_x = left
+    legend_x, legend_y = left, 30
     for i, (name, pts) in enumerate(series):
-        colour = PALETTE[i % len(PALETTE)]
+        index, dashed = styles.get(name, (i, False))
+        colour = PALETTE[index % len(PALETTE)]
         xy = " ".join(f"{left + w * x / x_max:.1f},{top + h - h * y / y_max:.1f}" for x, y in pts)
+        if legend_x + 40 + 7 * len(name) > left + w and legend_x > left:
+            legend_x, legend_y = left, legend_y + 16
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
         parts.append(
-            f'<polyline points="{xy}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            f'<rect x="{legend_x}" y="30" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{legend_x + 14}" y="39">{escape(name)}</text>'
+            f'<polyline points="{xy}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+            f'<line x1="{legend_x}" x2="{legend_x + 12}" y1="{legend_y + 5}" '
+            f'y2="{legend_y + 5}" stroke="{colour}" stroke-width="3"{dash}/>'
+            f'<text x="{legend_x + 16}" y="{legend_y + 9}">{escape(name)}</text>'
         )
         legend_x += 40 + 7 * len(name)
         for x, y in pts:

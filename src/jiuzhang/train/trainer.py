@@ -243,7 +243,7 @@ def run_train(
     epochs = cfg.max_steps * cfg.global_batch_size / max(1, len(dataset))
     log.info(
         "training %s: %d rows (%s held out), global batch %d = %d ranks x %d micro x %d "
-        "accumulation, %d steps (%.2f epochs), ZeRO-%d, %s, attention %s",
+        "accumulation, %d steps (about %.2f epochs), ZeRO-%d, %s, attention %s",
         base_model,
         len(dataset),
         len(eval_dataset) if eval_dataset is not None else "none",
@@ -309,7 +309,7 @@ def run_train(
                 "phase_start_steps": schedule["starts"],
                 "rows": len(dataset),
                 "heldout_rows": len(eval_dataset) if eval_dataset is not None else 0,
-                "epochs": round(epochs, 3),
+                "epochs": round(float(trainer.state.epoch or 0.0), 3),  # passes over the rows
                 "first_loss": losses[0] if losses else None,
                 "last_loss": losses[-1] if losses else None,
                 "first_eval_loss": eval_losses[0] if eval_losses else None,
@@ -329,7 +329,7 @@ def run_train(
             losses[-1:],
             eval_losses[:1],
             eval_losses[-1:],
-            epochs,
+            float(trainer.state.epoch or 0.0),
         )
 
 

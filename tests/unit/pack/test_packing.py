@@ -238,3 +238,19 @@ def test_heldout_rows_stay_out_of_training_whole(tmp_path: Path, tokenizer) -> N
     with pytest.raises(ConfigError, match="needs a file"):
         run_pack(cfg, corpus=str(corpus), tokenizer=str(tok_dir), output=str(tmp_path / "o"),
                  stats=str(tmp_path / "s3"))  # fmt: skip
+
+
+def test_heldout_rows_are_taken_per_phase_and_never_empty_one(tmp_path: Path, tokenizer) -> None:  # noqa: ANN001
+    tok_dir = tmp_path / "tok"
+    tokenizer.save_pretrained(tok_dir)
+    corpus = _corpus(tmp_path / "c.jsonl", 41)
+    phases = tmp_path / "phases.json"  # 40 pre-training rows, then a 1-row SFT phase
+    phases.write_text(json.dumps({"phases": [{"name": "pt", "documents": [0, 40]},
+                                             {"name": "sft", "documents": [40, 41]}]}))  # fmt: skip
+    summary = run_pack(PackConfig(seq_len=64, heldout=0.1), corpus=str(corpus),
+                       tokenizer=str(tok_dir), output=str(tmp_path / "p"),
+                       stats=str(tmp_path / "s.json"), phases=str(phases),
+                       heldout_output=str(tmp_path / "h"))  # fmt: skip
+    assert summary["heldout"]["documents"] == 4  # 10 % of the first phase, none of the second
+    assert [p["name"] for p in summary["phases"]] == ["pt", "sft"]
+    assert summary["phases"][1]["rows"][1] - summary["phases"][1]["rows"][0] == 1

@@ -45,6 +45,17 @@ def test_packing_and_loss_carry_their_numbers() -> None:
     log = [{"step": 25, "loss": 3.3}, {"step": 50, "loss": 0.5}, {"step": 50, "train_loss": 1}]
     svg = loss_svg({"synthesizer": log, "tiny-jiuzhang": log[:1]})
     assert svg.count("<polyline") == 2 and "synthesizer" in _texts(svg)
+    # held-out loss: a dashed line in the model's colour; the epochs in the legend
+    held = [{"step": 0, "eval_loss": 6.9}, {"step": 25, "loss": 3.3, "epoch": 4.0},
+            {"step": 25, "eval_loss": 3.6}, {"step": 50, "loss": 0.5, "epoch": 8.25},
+            {"step": 50, "eval_loss": 2.1}]  # fmt: skip
+    svg = loss_svg({"tiny (pre-training)": held, "tiny-raw": log})
+    assert svg.count("<polyline") == 3 and svg.count('stroke-dasharray="6 4"/>') == 2
+    assert "tiny (pre-training), 8.2 epochs" in _texts(svg)
+    assert "tiny (pre-training) held-out" in _texts(svg)
+    lines = [x for x in svg.splitlines() if "<polyline" in x]
+    colour = lines[0].split('stroke="')[1].split('"')[0]
+    assert f'stroke="{colour}"' in lines[1] and "dasharray" in lines[1]
 
 
 def test_run_writes_one_score_chart_per_benchmark_and_a_manifest(tmp_path: Path) -> None:
