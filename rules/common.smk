@@ -1,6 +1,7 @@
 # Config validation, derived tables, wildcard constraints and input functions.
 import copy
 import json
+import re
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
@@ -76,6 +77,15 @@ CURRICULA = [
     *(f"pretrain-{name}" for name in PRETRAINED),
 ]
 PACKED = ["kd", *CURRICULA] if KD else CURRICULA
+
+
+def names_pattern(names):
+    """A wildcard pattern matching exactly the given names (none: a pattern no name matches)."""
+    names = [re.escape(n) for n in names]
+    return "|".join(names) if names else "(?!)"
+
+
+PRETRAIN_SETS = names_pattern(f"pretrain-{name}" for name in PRETRAINED)
 # The paper's rows the table compares with (None: no model names one, no paper rows).
 REFERENCES = {
     name: BASE_MODELS[name].get("paper") if name in BASE_MODELS else TARGET.get("paper")
@@ -124,7 +134,7 @@ def res(rule_name, key):
 
 
 def model_dir(name):
-    """Folder of a base or trained model by name, as a path some rule produces or the user gave:
+    """Folder of a base or trained model by name, as a path some rule produces or the user gave;
     a base with `pretrain` is its pre-trained model wherever the name is used."""
     if TARGET and name == TARGET_NAME:
         return TARGET_DIR

@@ -1,4 +1,5 @@
-# Stage 5: one score file + predictions (+ samples) per (model, prompt type, benchmark).
+# Stage 5: one score file + predictions (+ samples) per (model, prompt type, benchmark):
+# eval_bench for the base models, eval_target and eval_control for the trained ones.
 if EVALUATION:
 
     rule eval_bench:
@@ -8,14 +9,16 @@ if EVALUATION:
             template=get_eval_template,
             demos=get_eval_demos,
         output:
+            **eval_sample_outputs(),
             preds="results/eval/{model}/{ptype}/{bench}/predictions.jsonl",
             metrics="results/eval/{model}/{ptype}/{bench}/metrics.json",
             # n sampled completions per item (evaluation.samples): pass@k and maj@k
-            **eval_sample_outputs(),
         log:
             "logs/evaluate/eval_bench/{model}.{ptype}.{bench}.log",
         benchmark:
             "results/benchmarks/evaluate/eval_bench/{model}.{ptype}.{bench}.tsv"
+        wildcard_constraints:
+            model=names_pattern(m for m in EVAL_MODELS if m in BASE_MODELS),
         conda:
             "../envs/vllm.yaml"
             if config["evaluation"]["backend"]["name"] == "vllm"
@@ -35,3 +38,16 @@ if EVALUATION:
             samples=config["evaluation"].get("samples"),
         script:
             "../scripts/eval_bench.py"
+
+    # The trained models' evaluations under names of their own (the rule graph tells them apart).
+    if TARGET_NAME in EVAL_MODELS:
+
+        use rule eval_bench as eval_target with:
+            wildcard_constraints:
+                model=re.escape(TARGET_NAME),
+
+    if CONTROL_NAME in EVAL_MODELS:
+
+        use rule eval_bench as eval_control with:
+            wildcard_constraints:
+                model=re.escape(CONTROL_NAME),

@@ -13,6 +13,8 @@ if CURRICULA:
             "logs/pack/prepare_train_data/{data}.log",
         benchmark:
             "results/benchmarks/pack/prepare_train_data/{data}.tsv"
+        wildcard_constraints:
+            data="train",
         conda:
             "../envs/cpu.yaml"
         threads: res("prepare_train_data", "threads")
@@ -25,10 +27,24 @@ if CURRICULA:
         script:
             "../scripts/prepare_train_data.py"
 
+    # One rule name per role, so the rule graph tells them apart (the same job, other files).
+    if CONTROL:
+
+        use rule prepare_train_data as prepare_control_text with:
+            wildcard_constraints:
+                data="control",
+
+    if PRETRAINED:
+
+        use rule prepare_train_data as prepare_pretrain_text with:
+            wildcard_constraints:
+                data=PRETRAIN_SETS,
+
 
 # Stage 3b: tokenize with the consuming model's tokenizer, mask the input's loss, pack fixed rows
 # phase by phase, and the held-out rows apart. corpus=kd packs the KD set for the synthesizer;
-# the others are the training sets above.
+# the others are the training sets above. pack_corpus packs the target's set; the other roles
+# have rules of their own (below).
 if PACKED:
 
     rule pack_corpus:
@@ -42,6 +58,8 @@ if PACKED:
             "logs/pack/pack_corpus/{corpus}.log",
         benchmark:
             "results/benchmarks/pack/pack_corpus/{corpus}.tsv"
+        wildcard_constraints:
+            corpus="train",
         conda:
             "../envs/cpu.yaml"
         threads: res("pack_corpus", "threads")
@@ -54,3 +72,21 @@ if PACKED:
             phases=get_pack_phases,
         script:
             "../scripts/pack_corpus.py"
+
+    if KD:
+
+        use rule pack_corpus as pack_kd_set with:
+            wildcard_constraints:
+                corpus="kd",
+
+    if CONTROL:
+
+        use rule pack_corpus as pack_control_text with:
+            wildcard_constraints:
+                corpus="control",
+
+    if PRETRAINED:
+
+        use rule pack_corpus as pack_pretrain_text with:
+            wildcard_constraints:
+                corpus=PRETRAIN_SETS,

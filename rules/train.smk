@@ -68,7 +68,7 @@ if KD:
 
 
 # The JiuZhang model: continued pre-training of `target.base` on the curriculum's packed rows;
-# arm=<target.control.name> is the same run (settings, steps, seed) on raw text instead.
+# train_control is the same run (settings, steps, seed) on raw text, as target.control.name.
 if TARGET:
 
     rule train_cpt:
@@ -82,6 +82,8 @@ if TARGET:
             "logs/train/train_cpt/{arm}.log",
         benchmark:
             "results/benchmarks/train/train_cpt/{arm}.tsv"
+        wildcard_constraints:
+            arm=re.escape(TARGET_NAME),
         conda:
             "../envs/train.yaml"
         threads: res("train_cpt", "threads")
@@ -97,6 +99,12 @@ if TARGET:
             "python -m jiuzhang.train.launch --nproc {params.nproc} --"
             " --base {input.model} --packed {input.packed} --heldout {input.heldout}"
             " --output {output.model} --config {params.train:q} {params.stable} > {log} 2>&1"
+
+    if CONTROL:
+
+        use rule train_cpt as train_control with:
+            wildcard_constraints:
+                arm=re.escape(CONTROL_NAME),
 
 
 # ZeRO-3 (SPEC §4.4, §6.17): the sharded checkpoint -> one Hugging Face model folder.

@@ -198,7 +198,8 @@ def test_editing_eval_prompt_reruns_only_eval_and_table(dag_copy: Path) -> None:
     template = dag_copy / "prompts/eval/jiuzhang.md"
     template.write_text(template.read_text().replace("## Solution", "## Solution:"))
     assert planned_rules(dag_copy) == {
-        "eval_bench": 18, "report_table": 1, "report_figures": 1, "all": 1
+        "eval_bench": 6, "eval_control": 6, "eval_target": 6, "report_table": 1,
+        "report_figures": 1, "all": 1,
     }  # fmt: skip
 
 
@@ -213,17 +214,19 @@ def test_editing_synthesis_template_reruns_from_prompts_not_models(dag_copy: Pat
         "prepare_train_data",
         "pack_corpus",
         "train_cpt",
-        "eval_bench",
+        "eval_target",
         "report_table",
         "report_figures",
     ):
         assert rule in planned, (rule, planned)
     for rule in ("train_tokenizer", "init_model", "train_synthesizer", "pretrain_base"):
         assert rule not in planned, (rule, planned)
-    # the KD, pre-training and control packs are untouched, and so is the control arm
-    assert planned["pack_corpus"] == 1 and planned["train_cpt"] == 1
-    assert planned["prepare_train_data"] == 1
-    assert planned["eval_bench"] == 18  # only the trained model: 3 prompt types x 6 benchmarks
+    # the KD, pre-training and control sets are untouched, and so are the base and the control
+    for rule in ("pack_kd_set", "pack_pretrain_text", "pack_control_text", "prepare_control_text",
+                 "train_control", "eval_control", "eval_bench"):  # fmt: skip
+        assert rule not in planned, (rule, planned)
+    assert planned["pack_corpus"] == planned["train_cpt"] == planned["prepare_train_data"] == 1
+    assert planned["eval_target"] == 18  # only the trained model: 3 prompt types x 6 benchmarks
 
 
 def test_bad_config_fails_with_the_key_named(repo_root: Path, tmp_path: Path) -> None:

@@ -168,7 +168,7 @@ def test_train_only_on_corpora_in_the_released_layout(
         proc = _run(workdir, config, extra_env={"HF_ENDPOINT": hub.url, "HF_HOME": str(tmp_path)})
     assert job_stats(proc.stderr) == {
         "download_data": 2, "prepare_train_data": 1, "pack_corpus": 1, "train_cpt": 1,
-        "eval_bench": 2, "report_table": 1, "report_figures": 1, "all": 1,
+        "eval_target": 2, "report_table": 1, "report_figures": 1, "all": 1,
     }  # fmt: skip
     phases = json.loads((workdir / "results/train_data/train.phases.json").read_text())
     assert [p["name"] for p in phases["phases"]] == ["pretrain", "sft"]

@@ -28,11 +28,11 @@ CONFIG = ".test/config/rehearsal.yaml"
 BENCHES = 7
 PTYPES = 3
 EXPECTED_JOBS = {
-    "download_data": 4, "download_model": 2, "kd_teacher": 1, "pack_corpus": 2,
+    "download_data": 4, "download_model": 2, "kd_teacher": 1, "pack_kd_set": 1, "pack_corpus": 1,
     "train_synthesizer": 1, "prepare_prompts": 5, "synth_cot_shard": 5, "build_corpus": 1,
     "prepare_tool_prompts": 1, "synth_tool_shard": 1, "build_tool_corpus": 1,
     "prepare_train_data": 1, "train_cpt": 1, "consolidate_zero3": 1,
-    "eval_bench": BENCHES * PTYPES, "report_table": 1, "report_figures": 1, "all": 1,
+    "eval_target": BENCHES * PTYPES, "report_table": 1, "report_figures": 1, "all": 1,
 }  # fmt: skip
 
 

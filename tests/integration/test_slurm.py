@@ -76,10 +76,12 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
     workdir, output, since = cluster_run
     counts = submitted(output)
     assert counts == {
-        "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_corpus": 4,
-        "pretrain_base": 1, "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1,
-        "prepare_train_data": 3, "train_cpt": 2,
-        "eval_bench": 12, "report_table": 1, "report_figures": 1,
+        "prepare_prompts": 2, "train_tokenizer": 1, "init_model": 2, "pack_kd_set": 1,
+        "prepare_pretrain_text": 1, "pack_pretrain_text": 1, "pretrain_base": 1,
+        "train_synthesizer": 1, "synth_cot_shard": 4, "build_corpus": 1,
+        "prepare_control_text": 1, "pack_control_text": 1, "train_control": 1,
+        "prepare_train_data": 1, "pack_corpus": 1, "train_cpt": 1,
+        "eval_bench": 6, "eval_target": 6, "report_table": 1, "report_figures": 1,
         "prepare_tool_prompts": 1, "synth_tool_shard": 1, "build_tool_corpus": 1,
     }  # fmt: skip
     jobs = SUBMITTED.findall(output)
@@ -88,8 +90,8 @@ def test_every_job_goes_through_sbatch(cluster_run: tuple[Path, str, str]) -> No
     # GPU rules got a GPU from SLURM's GRES, CPU-only rules none.
     tres = dict(zip(job_ids, sacct(job_ids, "AllocTRES", since), strict=True))
     for job, rule in jobs:
-        gpus = {"synth_cot_shard": 1, "synth_tool_shard": 1, "eval_bench": 1}.get(rule, 0)
-        gpus = TRAIN_GPUS if rule == "train_cpt" else gpus
+        gpus = {"synth_cot_shard": 1, "synth_tool_shard": 1, "eval_bench": 1, "eval_target": 1}
+        gpus = TRAIN_GPUS if rule in ("train_cpt", "train_control") else gpus.get(rule, 0)
         assert (f"gres/gpu={gpus}" in tres[job]) if gpus else "gpu" not in tres[job], (
             rule,
             tres[job],
@@ -105,7 +107,9 @@ def test_a_two_gpu_training_job_runs_its_launcher_once(cluster_run: tuple[Path, 
     """The plugin started gpu=N jobs N times for some users (snakemake-executor-plugin-slurm
     issues 316, 459): here the job's steps each run one task, and one launcher saw both GPUs."""
     workdir, output, since = cluster_run
-    jobs = [job for job, rule in SUBMITTED.findall(output) if rule == "train_cpt"]
+    jobs = [
+        job for job, rule in SUBMITTED.findall(output) if rule in ("train_cpt", "train_control")
+    ]
     assert len(jobs) == 2  # the target and its control arm
     for job in jobs:
         steps = subprocess.run(
@@ -144,7 +148,8 @@ def test_training_change_resubmits_training_and_descendants(
     config.write_text(text.replace("    learning_rate: 3.0e-3\n", "    learning_rate: 2.0e-3\n"))
     proc = snakemake(workdir, *CLUSTER, configfile=CONFIGS)
     assert submitted(proc.stdout + proc.stderr) == {  # both arms share target.train
-        "train_cpt": 2, "eval_bench": 6, "report_table": 1, "report_figures": 1
+        "train_cpt": 1, "train_control": 1, "eval_target": 6, "report_table": 1,
+        "report_figures": 1,
     }  # fmt: skip
 
 
@@ -157,7 +162,10 @@ def test_eval_prompt_change_plans_only_eval_and_table(
     proc = snakemake(workdir, *CLUSTER, "--dry-run", "--quiet", "rules", configfile=CONFIGS)
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout + proc.stderr, re.M))
     counts.pop("total", None)
-    assert counts == {"eval_bench": "12", "report_table": "1", "report_figures": "1", "all": "1"}
+    assert counts == {
+        "eval_bench": "6", "eval_target": "6", "report_table": "1", "report_figures": "1",
+        "all": "1",
+    }  # fmt: skip
 
 
 def test_failed_job_names_its_log_others_finish_and_a_fix_completes(

@@ -156,7 +156,8 @@ _HTML_STYLE = (
     ".jz{font-family:sans-serif;font-size:14px}.jz table{border-collapse:collapse;margin:6px 0}"
     ".jz th,.jz td{border:1px solid #ccc;padding:4px 8px;text-align:right}.jz th:first-child,"
     ".jz td:first-child{text-align:left}.jz tr.paper td{color:#555}.jz tr.delta td{color:#555;"
-    "font-style:italic}.jz small{color:#666}.jz h4{margin:10px 0 2px}"
+    "font-style:italic}.jz small{color:#666;font-size:11px;white-space:nowrap}"
+    ".jz h4{margin:10px 0 2px}.jz .scroll{overflow-x:auto}"
 )
 
 
@@ -199,7 +200,7 @@ def to_html(
     columns = list(PAPER_COLUMNS)
     lines = [
         f"<style>{_HTML_STYLE}</style>",
-        "<div class='jz'><table>",
+        "<div class='jz'><div class='scroll'><table>",
         "<tr>" + "".join(f"<th>{html.escape(cell)}</th>" for cell in header) + "</tr>",
     ]
     for row in rows:
@@ -214,16 +215,17 @@ def to_html(
                 low, high = wilson(int(correct), int(doc["n"]))
                 extra = (
                     f"<br><small>{low:.1f}&ndash;{high:.1f}, n={doc['n']}<br>"
-                    f"no answer {doc.get('no_answer', '?')}, "
+                    f"no answer {doc.get('no_answer', '?')}<br>"
                     f"cut {doc.get('truncated', '?')}</small>"
                 )
             cells.append(f"<td>{html.escape(cell)}{extra}</td>")
         lines.append(f"<tr{kind}>" + "".join(cells) + "</tr>")
-    lines.append("</table>")
+    lines.append("</table></div>")
     lines += [f"<p>{html.escape(note)}</p>" for note in notes]
     for title, table in ((PAIRED_TITLE, paired), (SAMPLING_TITLE, sampled)):
         if table and table[1]:
-            lines += [f"<h4>{html.escape(title)}</h4>", *_html_table(*table)]
+            lines += [f"<h4>{html.escape(title)}</h4><div class='scroll'>", *_html_table(*table)]
+            lines.append("</div>")
     lines.append("</div>")
     text = "\n".join(lines) + "\n"
     return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
