@@ -27,7 +27,7 @@ def planned_rules(workdir: Path, *args: str) -> dict[str, int]:
 
 def test_dag_runs_to_the_table(test_dag: Path) -> None:
     table = test_dag / "results/report/table.csv"
-    rows = list(csv.reader(table.open()))
+    rows = [row[:8] for row in csv.reader(table.open())]  # then n and intervals per benchmark
     assert rows[0] == PAPER_HEADER
     assert [r[0] for r in rows[1:]] == [
         f"{model} ({ptype})"

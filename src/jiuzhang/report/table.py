@@ -302,6 +302,38 @@ def table_rows(
     return header, rows
 
 
+def to_csv(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    counts: Mapping[tuple[str, str], Mapping[str, tuple[int, int]]],
+    models: Sequence[str],
+    ptypes: Sequence[str],
+) -> str:
+    """The table as CSV: the paper's columns, then per benchmark n and the 95 % Wilson interval
+    of our scores (blank on the paper's rows and differences)."""
+    labels = {
+        (model if len(ptypes) == 1 else f"{model} ({ptype})"): (model, ptype)
+        for model in models
+        for ptype in ptypes
+    }
+    extra = [f"{name} {part}" for name in PAPER_COLUMNS.values() for part in ("n", "low", "high")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*header, *extra])
+    for row in rows:
+        cells = counts.get(labels.get(row[0], ("", "")), {})
+        more = []
+        for bench in PAPER_COLUMNS:
+            if bench not in cells:
+                more += ["", "", ""]
+                continue
+            correct, n = cells[bench]
+            low, high = wilson(correct, n)
+            more += [str(n), f"{low:.1f}", f"{high:.1f}"]
+        writer.writerow([*row, *more])
+    return buffer.getvalue()
+
+
 def to_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A GitHub-style markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -360,11 +392,7 @@ def run_report_table(
         write_text(
             html_out, to_html(header, rows, docs, models, prompt_types, notes, paired, sampled)
         )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_text(csv_out, buffer.getvalue())
+    write_text(csv_out, to_csv(header, rows, counts, models, prompt_types))
     if svg_out:  # our scores only: the chart compares models, the table compares with the paper
         _, ours = table_rows(table, models, prompt_types)
         write_text(svg_out, bar_chart_svg(header, ours, "Accuracy (%), greedy; MATH = MATH-500"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,6 +21,11 @@ PAPER_7B = {
     "mawps": 97.3,
     "carp_en": 51.0,
 }
+
+
+def _paper_columns(path: Path) -> list[str]:
+    """The CSV's lines cut to the paper's columns (Model, six benchmarks, Avg)."""
+    return [",".join(row[:8]) for row in csv.reader(path.open())]
 
 
 def _metrics(tmp_path: Path, model: str, scores: dict[str, float]) -> list[str]:
@@ -50,10 +56,14 @@ def test_table_reproduces_the_paper_average(tmp_path: Path) -> None:
         md_out=str(tmp_path / "t.md"),
         csv_out=str(tmp_path / "t.csv"),
     )
-    lines = (tmp_path / "t.csv").read_text().splitlines()
+    lines = _paper_columns(tmp_path / "t.csv")
     assert lines[0] == "Model,GSM8k,MATH,SVAMP,ASDiv,MAWPS,CARP,Avg"
     assert lines[1] == "jz-7b,88.6,52.8,90.4,92.6,97.3,51.0,78.8"
     assert lines[2] == "partial,50.0,-,-,-,-,-,-"
+    # then n and the 95 % Wilson interval of every score
+    full = list(csv.reader((tmp_path / "t.csv").open()))
+    assert full[0][8:11] == ["GSM8k n", "GSM8k low", "GSM8k high"] and len(full[0]) == 8 + 18
+    assert full[1][8:11] == ["100", "81.4", "93.7"] and full[2][11:14] == ["", "", ""]
     assert "| jz-7b | 88.6 |" in md
 
 
@@ -90,7 +100,7 @@ def test_paper_rows_sit_beside_ours_with_the_difference(tmp_path: Path) -> None:
         csv_out=str(tmp_path / "t.csv"),
         references={"jz-7b": "JiuZhang3.0-7B"},
     )
-    lines = (tmp_path / "t.csv").read_text().splitlines()
+    lines = _paper_columns(tmp_path / "t.csv")
     assert lines[1] == "jz-7b,87.1,52.8,90.4,92.6,97.3,52.0,78.7"
     assert lines[2] == "jz-7b: paper (JiuZhang3.0-7B),88.6,52.8,90.4,92.6,97.3,51.0,78.8"
     # ours - paper per cell; Avg: our mean (78.70) - the paper's printed 78.8
@@ -120,8 +130,8 @@ def test_paper_rows_follow_the_jiuzhang_prompt_type_only(tmp_path: Path) -> None
         "jz-7b (jiuzhang): ours - paper",
         "jz-7b (jiuzhang_tora)",
     ]
-    assert rows[1][1:] == ["82.6", "40.6", "", "", "", "", ""]
-    assert rows[2][1:] == ["+6.0", "+12.2", "", "", "", "", ""]
+    assert rows[1][1:8] == ["82.6", "40.6", "", "", "", "", ""]
+    assert rows[2][1:8] == ["+6.0", "+12.2", "", "", "", "", ""]
 
 
 def test_markdown_states_n_and_the_wilson_interval_of_every_score(tmp_path: Path) -> None:
