@@ -40,3 +40,16 @@ def path_sha256(path: str | os.PathLike[str]) -> str:
 def text_sha256(text: str) -> str:
     """sha256 hex digest of a UTF-8 string."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def model_files_key(model: str | os.PathLike[str]) -> list[tuple[str, int, int]] | str:
+    """What a model folder holds, cheaply (its files' relative names, sizes and mtimes), for
+    resume fingerprints; a name that is not a folder (a hub id, a served model) as it is."""
+    root = Path(model)
+    if not root.is_dir():
+        return str(model)
+    return sorted(
+        (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    )

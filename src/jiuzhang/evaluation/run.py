@@ -20,7 +20,7 @@ from typing import Any
 
 from jiuzhang.common.config import FromMapping
 from jiuzhang.common.errors import ConfigError
-from jiuzhang.common.hashing import file_sha256, path_sha256, text_sha256
+from jiuzhang.common.hashing import file_sha256, model_files_key, path_sha256, text_sha256
 from jiuzhang.common.io import write_json, write_jsonl
 from jiuzhang.common.manifest import code_version, write_manifest
 from jiuzhang.evaluation.benchmarks import load_benchmark, resolve_source
@@ -173,7 +173,8 @@ def run_eval(
             tool_config,
             samples_out,
             fingerprint=json.dumps(
-                [_model_key(model), prompts, dataclasses.asdict(sampling), backend], sort_keys=True
+                [model_files_key(model), prompts, dataclasses.asdict(sampling), backend],
+                sort_keys=True,
             ),
             benchmark=benchmark,
         )
@@ -224,18 +225,6 @@ def run_eval(
     )
     # Timing is returned to callers (bench/eval.py) but never written: reruns stay byte-identical.
     return {**metrics, "timing": {"generate_s": elapsed}}
-
-
-def _model_key(model: str) -> list[Any] | str:
-    """What a model folder is, cheaply: its files' names, sizes and mtimes (a hub id as is)."""
-    root = Path(model)
-    if not root.is_dir():
-        return model
-    return sorted(
-        (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in root.rglob("*")
-        if p.is_file()
-    )
 
 
 def _sampled(

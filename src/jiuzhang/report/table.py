@@ -191,11 +191,7 @@ def to_html(
     screen; ASCII only, styles scoped to it): under each of our scores its 95 % Wilson interval,
     n, and how many answers were missing or cut by the token limit; the paper's rows and the
     differences set apart; then the paired differences and the sampled scores."""
-    labels = {
-        (model if len(ptypes) == 1 else f"{model} ({ptype})"): (model, ptype)
-        for model in models
-        for ptype in ptypes
-    }
+    labels = _row_labels(models, ptypes)
     cells_of = {(d["model"], d["prompt_type"], d["benchmark"]): d for _, d in docs}
     columns = list(PAPER_COLUMNS)
     lines = [
@@ -302,6 +298,15 @@ def table_rows(
     return header, rows
 
 
+def _row_labels(models: Sequence[str], ptypes: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The table's row label of each (model, prompt type) of ours."""
+    return {
+        (model if len(ptypes) == 1 else f"{model} ({ptype})"): (model, ptype)
+        for model in models
+        for ptype in ptypes
+    }
+
+
 def to_csv(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -311,11 +316,7 @@ def to_csv(
 ) -> str:
     """The table as CSV: the paper's columns, then per benchmark n and the 95 % Wilson interval
     of our scores (blank on the paper's rows and differences)."""
-    labels = {
-        (model if len(ptypes) == 1 else f"{model} ({ptype})"): (model, ptype)
-        for model in models
-        for ptype in ptypes
-    }
+    labels = _row_labels(models, ptypes)
     extra = [f"{name} {part}" for name in PAPER_COLUMNS.values() for part in ("n", "low", "high")]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from jiuzhang.common.errors import DataError
-from jiuzhang.common.hashing import file_sha256, text_sha256
+from jiuzhang.common.hashing import file_sha256, model_files_key, text_sha256
 from jiuzhang.common.io import load_jsonl
 from jiuzhang.common.manifest import write_manifest
 from jiuzhang.generation import Generation, SamplingConfig, make_generator
@@ -55,17 +54,8 @@ def shard_settings(
 def _fingerprint(prompts: str, model: str, settings: Mapping[str, Any]) -> str:
     """What a partial file was generated from: prompt bytes, model files (name, size, mtime),
     settings. A partial file made from anything else is not resumed."""
-    model_files = (
-        sorted(
-            (str(p.relative_to(model)), p.stat().st_size, p.stat().st_mtime_ns)
-            for p in Path(model).rglob("*")
-            if p.is_file()
-        )
-        if Path(model).is_dir()
-        else model
-    )
     return text_sha256(
-        json.dumps([file_sha256(prompts), model_files, dict(settings)], sort_keys=True)
+        json.dumps([file_sha256(prompts), model_files_key(model), dict(settings)], sort_keys=True)
     )
 
 
