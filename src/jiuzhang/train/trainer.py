@@ -350,6 +350,14 @@ def split_timings(
     return kept, timings
 
 
+def _drop_timings(state_file: Path) -> None:
+    """Rewrite a kept checkpoint's trainer state without the wall-clock fields of its log
+    history (held-out evaluations log their runtime), so identical runs keep identical bytes."""
+    state = json.loads(state_file.read_text())
+    state["log_history"], _ = split_timings(state.get("log_history", []))
+    state_file.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+
 def _step_of(state_file: Path) -> int:
     return int(state_file.parent.name.rsplit("-", 1)[1])
 
@@ -415,6 +423,7 @@ def _stable_callback(step: int, ckpt_dir: Path, is_main: bool) -> Any:
                 tmp = ckpt_dir / f".{STABLE_NAME}.tmp"
                 shutil.rmtree(tmp, ignore_errors=True)
                 shutil.copytree(source, tmp)
+                _drop_timings(tmp / "trainer_state.json")
                 shutil.rmtree(target, ignore_errors=True)
                 os.replace(tmp, target)
                 log.info("kept the end-of-stable checkpoint (step %d)", step)
