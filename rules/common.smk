@@ -113,8 +113,6 @@ wildcard_constraints:
     ptype="|".join(PTYPES),
     bench="|".join(BENCHES),
     corpus="|".join(PACKED),
-    data="|".join(CURRICULA),
-    arm="|".join(n for n in (TARGET_NAME, CONTROL_NAME) if n),
 
 
 def data(paths):
